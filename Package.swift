@@ -1,0 +1,106 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "nazorg-hub",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "nazorg-hub", targets: ["nazorg-hub"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // librdkafka 2.0.2 from the system (Debian: librdkafka-dev), plus a C shim for variadic calls.
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "NazorgKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NazorgContracts",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NazorgRuntime",
+            dependencies: [
+                "NazorgKafka",
+                "NazorgContracts",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NazorgIntake",
+            dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NazorgPlanning",
+            dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NazorgFilter",
+            dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NazorgAdapters",
+            dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "NazorgMonitoring",
+            dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "nazorg-hub",
+            dependencies: [
+                "NazorgKafka", "NazorgContracts", "NazorgRuntime",
+                "NazorgIntake", "NazorgPlanning", "NazorgFilter", "NazorgAdapters", "NazorgMonitoring",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NazorgKafkaTests",
+            dependencies: ["NazorgKafka"],
+            swiftSettings: strict
+        ),
+    ]
+)

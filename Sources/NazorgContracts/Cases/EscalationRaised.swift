@@ -1,0 +1,36 @@
+import Foundation
+
+/// Planning puts a case back on the coordinator's desk.
+public struct EscalationRaised: EventPayload, SubjectKeyed {
+    public static let eventType = EventType.escalationRaised
+
+    public enum Reason: String, Sendable, Hashable, Codable, CaseIterable {
+        case taskRejected = "task-rejected"
+        case deadlineMissed = "deadline-missed"
+        case unannouncedRelease = "unannounced-release"
+        case noPartner = "no-partner"
+    }
+
+    public var escalationId: String
+    public var caseId: UUID
+    public var subjectId: String
+    public var taskId: String?
+    public var reason: Reason
+    public var raisedAt: Date
+
+    public init(
+        escalationId: String,
+        caseId: UUID,
+        subjectId: String,
+        taskId: String? = nil,
+        reason: Reason,
+        raisedAt: Date
+    ) {
+        self.escalationId = escalationId
+        self.caseId = caseId
+        self.subjectId = subjectId
+        self.taskId = taskId
+        self.reason = reason
+        self.raisedAt = raisedAt
+    }
+}

@@ -1,0 +1,76 @@
+/// Every message type of the hub. The raw value is the PascalCase name used in `ce_type`,
+/// in the schema's `EventTypeName` enum and in example file names.
+public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
+    // Intake notices (nazorg.intake.notices.v1)
+    case detentionStarted = "DetentionStarted"
+    case detentionPlanShared = "DetentionPlanShared"
+    case releaseScheduled = "ReleaseScheduled"
+    case releaseDateChanged = "ReleaseDateChanged"
+    case released = "Released"
+    case transferred = "Transferred"
+    case noticeWithdrawn = "NoticeWithdrawn"
+    // Planning (nazorg.planning.case-events.v1; TaskStatusChanged also on nazorg.partners.status.v1)
+    case caseOpened = "CaseOpened"
+    case taskAssigned = "TaskAssigned"
+    case taskStatusChanged = "TaskStatusChanged"
+    case escalationRaised = "EscalationRaised"
+    case caseClosed = "CaseClosed"
+    // Consent (nazorg.consent.events.v1)
+    case consentGiven = "ConsentGiven"
+    case consentWithdrawn = "ConsentWithdrawn"
+    // Filter (nazorg.filter.disclosures.v1, nazorg.monitoring.feed.v1)
+    case disclosureLogged = "DisclosureLogged"
+    case flowObserved = "FlowObserved"
+    // Partner-facing (partner.<partnerId>.tasks.v1)
+    case taskOffered = "TaskOffered"
+
+    /// The CloudEvents type, e.g. `nl.nazorg.DetentionStarted.v1`.
+    public var ceType: String { "nl.nazorg.\(rawValue).v1" }
+
+    /// The `$id` of the payload schema, e.g. `urn:nazorg-hub:schema:detention-started:v1`;
+    /// also the `ce_dataschema` header value.
+    public var schemaURN: String { "urn:nazorg-hub:schema:\(kebabName):v1" }
+
+    /// The schema file under `Contracts/schemas/`, e.g. `detention-started.json`.
+    public var schemaFile: String { "\(kebabName).json" }
+
+    /// The event type for a `ce_type` header value, or nil when unknown.
+    public init?(ceType: String) {
+        let prefix = "nl.nazorg."
+        let suffix = ".v1"
+        guard ceType.hasPrefix(prefix), ceType.hasSuffix(suffix),
+              ceType.count > prefix.count + suffix.count else { return nil }
+        let name = ceType.dropFirst(prefix.count).dropLast(suffix.count)
+        self.init(rawValue: String(name))
+    }
+
+    /// True for the seven notices intake publishes.
+    public var isIntakeNotice: Bool {
+        switch self {
+        case .detentionStarted, .detentionPlanShared, .releaseScheduled, .releaseDateChanged,
+             .released, .transferred, .noticeWithdrawn:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// True for the five events planning publishes on the case-event topic.
+    public var isCaseEvent: Bool {
+        switch self {
+        case .caseOpened, .taskAssigned, .taskStatusChanged, .escalationRaised, .caseClosed:
+            return true
+        default:
+            return false
+        }
+    }
+
+    private var kebabName: String {
+        var out = ""
+        for (index, character) in rawValue.enumerated() {
+            if character.isUppercase, index > 0 { out.append("-") }
+            out.append(contentsOf: character.lowercased())
+        }
+        return out
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The shareable part of the D&R plan. Need domains must be unique; check ``hasUniqueNeedDomains``.
+public struct DetentionPlanShared: EventPayload, SubjectKeyed {
+    public static let eventType = EventType.detentionPlanShared
+
+    /// Id chosen by the PI desk; intake deduplicates on it.
+    public var noticeId: String
+    /// Keyed pseudonym of the person; the Kafka key.
+    public var subjectId: String
+    /// CBS code of the municipality of return, `GM` plus four digits.
+    public var municipality: String
+    /// Code of the PI.
+    public var prisonCode: String
+    public var person: Person
+    public var reportedAt: Date
+    public var expectedReleaseDate: CalendarDate
+    public var needs: [Need]
+    /// Domains the person consented to share with private partners; may be empty.
+    public var consents: [Domain]
+
+    public init(
+        noticeId: String,
+        subjectId: String,
+        municipality: String,
+        prisonCode: String,
+        person: Person,
+        reportedAt: Date,
+        expectedReleaseDate: CalendarDate,
+        needs: [Need],
+        consents: [Domain]
+    ) {
+        self.noticeId = noticeId
+        self.subjectId = subjectId
+        self.municipality = municipality
+        self.prisonCode = prisonCode
+        self.person = person
+        self.reportedAt = reportedAt
+        self.expectedReleaseDate = expectedReleaseDate
+        self.needs = needs
+        self.consents = consents
+    }
+}

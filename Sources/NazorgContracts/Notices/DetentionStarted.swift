@@ -1,0 +1,39 @@
+import Foundation
+
+/// A person entered detention in a PI.
+public struct DetentionStarted: EventPayload, SubjectKeyed {
+    public static let eventType = EventType.detentionStarted
+
+    /// Id chosen by the PI desk; intake deduplicates on it.
+    public var noticeId: String
+    /// Keyed pseudonym of the person; the Kafka key.
+    public var subjectId: String
+    /// CBS code of the municipality of return, `GM` plus four digits.
+    public var municipality: String
+    /// Code of the PI.
+    public var prisonCode: String
+    public var person: Person
+    public var reportedAt: Date
+    public var detentionStartDate: CalendarDate
+    public var expectedReleaseDate: CalendarDate?
+
+    public init(
+        noticeId: String,
+        subjectId: String,
+        municipality: String,
+        prisonCode: String,
+        person: Person,
+        reportedAt: Date,
+        detentionStartDate: CalendarDate,
+        expectedReleaseDate: CalendarDate? = nil
+    ) {
+        self.noticeId = noticeId
+        self.subjectId = subjectId
+        self.municipality = municipality
+        self.prisonCode = prisonCode
+        self.person = person
+        self.reportedAt = reportedAt
+        self.detentionStartDate = detentionStartDate
+        self.expectedReleaseDate = expectedReleaseDate
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// The expected release date is known.
+public struct ReleaseScheduled: EventPayload, SubjectKeyed {
+    public static let eventType = EventType.releaseScheduled
+
+    /// Id chosen by the PI desk; intake deduplicates on it.
+    public var noticeId: String
+    /// Keyed pseudonym of the person; the Kafka key.
+    public var subjectId: String
+    /// CBS code of the municipality of return, `GM` plus four digits.
+    public var municipality: String
+    /// Code of the PI.
+    public var prisonCode: String
+    public var person: Person
+    public var reportedAt: Date
+    public var expectedReleaseDate: CalendarDate
+
+    public init(
+        noticeId: String,
+        subjectId: String,
+        municipality: String,
+        prisonCode: String,
+        person: Person,
+        reportedAt: Date,
+        expectedReleaseDate: CalendarDate
+    ) {
+        self.noticeId = noticeId
+        self.subjectId = subjectId
+        self.municipality = municipality
+        self.prisonCode = prisonCode
+        self.person = person
+        self.reportedAt = reportedAt
+        self.expectedReleaseDate = expectedReleaseDate
+    }
+}

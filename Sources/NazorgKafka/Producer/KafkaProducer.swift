@@ -1,0 +1,171 @@
+import CRdKafka
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// An idempotent Kafka producer (`acks=all` by default).
+///
+/// `send` returns only once the broker acknowledged the record, so a caller may answer
+/// its own client or commit its input after it returns.
+public final class KafkaProducer: Sendable {
+    /// Settings applied unless the configuration's pass-through properties say otherwise.
+    public static let defaultProperties: [String: String] = [
+        "enable.idempotence": "true",
+        "acks": "all",
+        "linger.ms": "5",
+        "batch.num.messages": "10000",
+        "queue.buffering.max.messages": "1000000",
+        "queue.buffering.max.kbytes": "1048576",
+        "message.timeout.ms": "30000",
+        "socket.nagle.disable": "true",
+    ]
+
+    private let client: NativeClient
+    private let logger: Logger
+    private let running = RunFlag()
+    private let closed = Atomic<Bool>(false)
+    /// Blocking calls (flush, metadata, destroy) run here, never on the cooperative pool.
+    private let blockingQueue = DispatchQueue(label: "nazorg.kafka.producer.blocking")
+    private let pollStopped = DispatchSemaphore(value: 0)
+
+    public init(configuration: KafkaConfiguration, logger: Logger) throws {
+        self.logger = logger
+        self.client = try NativeClient(kind: RD_KAFKA_PRODUCER, configuration: configuration,
+                                       defaults: Self.defaultProperties, logger: logger) { conf in
+            rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
+                guard let message, let opaque = message.pointee._private else { return }
+                Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeRetainedValue().delivered(message)
+            }
+        }
+        // Delivery reports and error callbacks are served by rd_kafka_poll, which blocks;
+        // it gets a thread of its own so it never occupies the cooperative pool.
+        let client = self.client
+        let running = self.running
+        let stopped = self.pollStopped
+        Thread.detachNewThread {
+            while running.isSet {
+                rd_kafka_poll(client.handle, 100)
+            }
+            stopped.signal()
+        }
+    }
+
+    /// Produces one record and waits for the broker's acknowledgement.
+    @discardableResult
+    public func send(_ record: ProducerRecord) async throws -> DeliveryReport {
+        let waiter = DeliveryWaiter(wantsReport: true)
+        do {
+            try await enqueue(record, waiter)
+        } catch let error as KafkaError {
+            waiter.seal(error: error)
+            _ = try? await waiter.wait()
+            throw error
+        }
+        waiter.seal()
+        guard let report = try await waiter.wait() else {
+            throw KafkaError(RD_KAFKA_RESP_ERR__FAIL, while: "producing to \(record.topic)", detail: "no delivery report")
+        }
+        return report
+    }
+
+    /// Produces many records and waits until all are acknowledged; throws the first failure.
+    /// Records with one key keep their order. On failure some records may have been stored.
+    public func send<Records: Sequence<ProducerRecord>>(batch records: Records) async throws {
+        let waiter = DeliveryWaiter(wantsReport: false)
+        do {
+            for record in records { try await enqueue(record, waiter) }
+        } catch let error as KafkaError {
+            waiter.seal(error: error)
+            _ = try? await waiter.wait()
+            throw error
+        }
+        waiter.seal()
+        _ = try await waiter.wait()
+    }
+
+    private func enqueue(_ record: ProducerRecord, _ waiter: DeliveryWaiter) async throws {
+        guard !closed.load(ordering: .relaxed) else { throw KafkaError.closed("producer") }
+        try client.checkFatal()
+        let headers = makeHeaders(record.headers)
+        while true {
+            waiter.willEnqueue()
+            let opaque = Unmanaged.passRetained(waiter).toOpaque()
+            let err = record.value.withUnsafeBytes { value in
+                withOptionalBytes(record.key) { keyPointer, keyCount in
+                    nazorg_produce(client.handle, record.topic, record.partition ?? nazorg_partition_unassigned(),
+                                   keyPointer, keyCount, value.baseAddress, value.count, headers, opaque)
+                }
+            }
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            Unmanaged<DeliveryWaiter>.fromOpaque(opaque).release()
+            waiter.enqueueFailed()
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                // The local queue drains as the broker acknowledges; wait without blocking a thread.
+                try await Task.sleep(for: .milliseconds(1))
+                continue
+            }
+            if let headers { rd_kafka_headers_destroy(headers) }
+            throw KafkaError(err, while: "producing to \(record.topic)")
+        }
+    }
+
+    private func makeHeaders(_ headers: [KafkaHeader]) -> OpaquePointer? {
+        guard !headers.isEmpty, let list = rd_kafka_headers_new(headers.count) else { return nil }
+        for header in headers {
+            if let value = header.value {
+                value.withUnsafeBytes { _ = rd_kafka_header_add(list, header.key, -1, $0.baseAddress, $0.count) }
+            } else {
+                _ = rd_kafka_header_add(list, header.key, -1, nil, 0)
+            }
+        }
+        return list
+    }
+
+    /// Waits until every outstanding record is acknowledged or `timeout` passes.
+    public func flush(timeout: Duration = .seconds(10)) async throws {
+        let client = self.client
+        let ms = timeout.clampedMilliseconds
+        let err = try await runBlocking(on: blockingQueue) { rd_kafka_flush(client.handle, ms) }
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, while: "flushing the producer") }
+    }
+
+    /// True when a broker answers a metadata request within `timeout`.
+    public func isConnected(timeout: Duration = .seconds(2)) async -> Bool {
+        guard !closed.load(ordering: .relaxed) else { return false }
+        let client = self.client
+        let ms = timeout.clampedMilliseconds
+        return (try? await runBlocking(on: blockingQueue) { client.fetchMetadataBlocking(timeoutMilliseconds: ms) }) ?? false
+    }
+
+    /// Flushes what is outstanding (up to `timeout`), fails what is left, and releases the client.
+    public func close(timeout: Duration = .seconds(10)) async {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        do { try await flush(timeout: timeout) } catch {
+            logger.warning("kafka producer closed with unacknowledged records", metadata: ["kafka.error": "\(error)"])
+        }
+        let client = self.client
+        let running = self.running
+        let stopped = self.pollStopped
+        _ = try? await runBlocking(on: blockingQueue) {
+            // Fail whatever is still queued so every waiting `send` resumes, then stop polling.
+            rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+            rd_kafka_poll(client.handle, 0)
+            running.clear()
+            stopped.wait()
+            client.destroyBlocking()
+        }
+    }
+}
+
+/// A flag shared between an async caller and a dedicated thread.
+final class RunFlag: Sendable {
+    private let flag = Atomic<Bool>(true)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func clear() { flag.store(false, ordering: .relaxed) }
+}
+
+private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawPointer?, Int) -> R) -> R {
+    guard let bytes else { return body(nil, 0) }
+    return bytes.withUnsafeBytes { body($0.baseAddress, $0.count) }
+}

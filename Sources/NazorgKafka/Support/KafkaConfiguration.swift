@@ -1,0 +1,148 @@
+import CRdKafka
+import Foundation
+
+/// How a service reaches Kafka. Built once at start-up, from flags and the environment.
+///
+/// Environment keys (all optional):
+/// - `NAZORG_KAFKA_TLS_CA_FILE`, `NAZORG_KAFKA_TLS_CERT_FILE`, `NAZORG_KAFKA_TLS_KEY_FILE`,
+///   `NAZORG_KAFKA_TLS_KEY_PASSWORD`: TLS to the brokers (a CA alone gives server-authenticated TLS).
+/// - `NAZORG_KAFKA_SASL_MECHANISM` (`PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`),
+///   `NAZORG_KAFKA_SASL_USERNAME`, and `NAZORG_KAFKA_SASL_PASSWORD` or `NAZORG_KAFKA_SASL_PASSWORD_FILE`.
+/// - `NAZORG_KAFKA_PROPERTIES`: extra librdkafka properties, `name=value` pairs separated by `;`.
+public struct KafkaConfiguration: Sendable {
+    public struct TLS: Sendable, Equatable {
+        public var caFile: String?
+        public var certificateFile: String?
+        public var keyFile: String?
+        public var keyPassword: String?
+
+        public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, keyPassword: String? = nil) {
+            self.caFile = caFile
+            self.certificateFile = certificateFile
+            self.keyFile = keyFile
+            self.keyPassword = keyPassword
+        }
+    }
+
+    public struct SASL: Sendable, Equatable {
+        public var mechanism: String
+        public var username: String
+        public var password: String
+
+        public init(mechanism: String, username: String, password: String) {
+            self.mechanism = mechanism
+            self.username = username
+            self.password = password
+        }
+    }
+
+    /// Comma-separated `host:port` list of brokers to bootstrap from.
+    public var bootstrapServers: String
+    /// Identifies this client in broker logs and quotas.
+    public var clientID: String
+    public var tls: TLS?
+    public var sasl: SASL?
+    /// librdkafka properties passed through unchanged; they win over every default.
+    public var properties: [String: String]
+
+    public init(bootstrapServers: String, clientID: String = "nazorg-hub", tls: TLS? = nil, sasl: SASL? = nil,
+                properties: [String: String] = [:]) {
+        self.bootstrapServers = bootstrapServers
+        self.clientID = clientID
+        self.tls = tls
+        self.sasl = sasl
+        self.properties = properties
+    }
+
+    /// Reads TLS, SASL and pass-through properties from the environment.
+    public static func fromEnvironment(bootstrapServers: String, clientID: String,
+                                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> KafkaConfiguration {
+        var config = KafkaConfiguration(bootstrapServers: bootstrapServers, clientID: clientID)
+        let ca = environment["NAZORG_KAFKA_TLS_CA_FILE"]
+        let cert = environment["NAZORG_KAFKA_TLS_CERT_FILE"]
+        let key = environment["NAZORG_KAFKA_TLS_KEY_FILE"]
+        if ca != nil || cert != nil || key != nil {
+            if (cert == nil) != (key == nil) {
+                throw KafkaError.configuration("NAZORG_KAFKA_TLS_CERT_FILE/NAZORG_KAFKA_TLS_KEY_FILE",
+                                               "a client certificate and its key must be given together")
+            }
+            config.tls = TLS(caFile: ca, certificateFile: cert, keyFile: key,
+                             keyPassword: environment["NAZORG_KAFKA_TLS_KEY_PASSWORD"])
+        }
+        if let mechanism = environment["NAZORG_KAFKA_SASL_MECHANISM"] {
+            guard let user = environment["NAZORG_KAFKA_SASL_USERNAME"] else {
+                throw KafkaError.configuration("NAZORG_KAFKA_SASL_USERNAME", "SASL needs a user name")
+            }
+            var password = environment["NAZORG_KAFKA_SASL_PASSWORD"]
+            if password == nil, let file = environment["NAZORG_KAFKA_SASL_PASSWORD_FILE"] {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                    throw KafkaError.configuration("NAZORG_KAFKA_SASL_PASSWORD_FILE", "the file cannot be read")
+                }
+                password = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            guard let password else {
+                throw KafkaError.configuration("NAZORG_KAFKA_SASL_PASSWORD", "SASL needs a password or a password file")
+            }
+            config.sasl = SASL(mechanism: mechanism, username: user, password: password)
+        }
+        if let raw = environment["NAZORG_KAFKA_PROPERTIES"] {
+            config.properties = try parseProperties(raw)
+        }
+        return config
+    }
+
+    /// Parses `a=b;c=d` into properties.
+    public static func parseProperties(_ raw: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in raw.split(separator: ";") where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let eq = pair.firstIndex(of: "=") else {
+                throw KafkaError.configuration(String(pair), "expected name=value")
+            }
+            let name = pair[..<eq].trimmingCharacters(in: .whitespaces)
+            result[name] = String(pair[pair.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+        }
+        return result
+    }
+
+    /// The full property set for one client: common settings, then `defaults` of the
+    /// client kind, then the user's pass-through properties.
+    func resolvedProperties(defaults: [String: String]) -> [String: String] {
+        var p: [String: String] = ["bootstrap.servers": bootstrapServers, "client.id": clientID]
+        switch (tls != nil, sasl != nil) {
+        case (true, true): p["security.protocol"] = "SASL_SSL"
+        case (true, false): p["security.protocol"] = "SSL"
+        case (false, true): p["security.protocol"] = "SASL_PLAINTEXT"
+        case (false, false): break
+        }
+        if let tls {
+            if let ca = tls.caFile { p["ssl.ca.location"] = ca }
+            if let cert = tls.certificateFile { p["ssl.certificate.location"] = cert }
+            if let key = tls.keyFile { p["ssl.key.location"] = key }
+            if let pw = tls.keyPassword { p["ssl.key.password"] = pw }
+        }
+        if let sasl {
+            p["sasl.mechanism"] = sasl.mechanism
+            p["sasl.username"] = sasl.username
+            p["sasl.password"] = sasl.password
+        }
+        p.merge(defaults) { current, _ in current }
+        p.merge(properties) { _, user in user }
+        return p
+    }
+
+    /// Creates a librdkafka configuration object. The caller owns it until it is handed to `rd_kafka_new`.
+    func makeNativeConfiguration(defaults: [String: String]) throws -> OpaquePointer {
+        guard let conf = rd_kafka_conf_new() else {
+            throw KafkaError.configuration("(all)", "librdkafka could not allocate a configuration")
+        }
+        var errstr = [CChar](repeating: 0, count: 512)
+        for (name, value) in resolvedProperties(defaults: defaults).sorted(by: { $0.key < $1.key }) {
+            if rd_kafka_conf_set(conf, name, value, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
+                rd_kafka_conf_destroy(conf)
+                let detail = errstr.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+                throw KafkaError.configuration(name, detail)
+            }
+        }
+        return conf
+    }
+}

@@ -1,0 +1,112 @@
+import CRdKafka
+import Logging
+import Dispatch
+import Synchronization
+
+/// What librdkafka's C callbacks reach through the client's opaque pointer.
+final class ClientContext: Sendable {
+    let logger: Logger
+    /// The first fatal error the client reported; once set, the client is unusable.
+    let fatalError = Mutex<KafkaError?>(nil)
+    /// Whether the last error callback said every broker is down.
+    let allBrokersDown = Atomic<Bool>(false)
+    /// Consumers only: the next offset to read per partition, as last marked processed.
+    /// Lets a member that keeps a partition through a rebalance resume where it was even
+    /// when the broker refused the commit on revoke.
+    let processedOffsets = Mutex<[TopicPartition: Int64]>([:])
+
+    init(logger: Logger) { self.logger = logger }
+}
+
+/// Owns one `rd_kafka_t` and the context its callbacks use.
+///
+/// librdkafka handles are thread-safe; the wrapper is `@unchecked Sendable` for that reason.
+final class NativeClient: @unchecked Sendable {
+    let handle: OpaquePointer
+    let context: ClientContext
+    private let contextPointer: UnsafeMutableRawPointer
+
+    init(kind: rd_kafka_type_t, configuration: KafkaConfiguration, defaults: [String: String], logger: Logger,
+         prepare: (OpaquePointer) -> Void = { _ in }) throws {
+        let conf = try configuration.makeNativeConfiguration(defaults: defaults)
+        let context = ClientContext(logger: logger)
+        let opaque = Unmanaged.passRetained(context).toOpaque()
+        rd_kafka_conf_set_opaque(conf, opaque)
+        rd_kafka_conf_set_log_cb(conf) { rk, level, facility, buffer in
+            guard let rk, let raw = rd_kafka_opaque(rk) else { return }
+            let context = Unmanaged<ClientContext>.fromOpaque(raw).takeUnretainedValue()
+            let text = buffer.map { String(cString: $0) } ?? ""
+            let fac = facility.map { String(cString: $0) } ?? ""
+            // librdkafka's own lines name brokers, topics and partitions, never record contents.
+            let metadata: Logger.Metadata = ["kafka.facility": .string(fac), "kafka.detail": .string(text)]
+            switch level {
+            case 0...2: context.logger.error("librdkafka error", metadata: metadata)
+            // Level 3 covers transient connection failures that librdkafka retries itself.
+            case 3, 4: context.logger.warning("librdkafka warning", metadata: metadata)
+            case 5, 6: context.logger.info("librdkafka notice", metadata: metadata)
+            default: context.logger.debug("librdkafka debug", metadata: metadata)
+            }
+        }
+        rd_kafka_conf_set_error_cb(conf) { rk, err, reason, opaque in
+            guard let opaque else { return }
+            let context = Unmanaged<ClientContext>.fromOpaque(opaque).takeUnretainedValue()
+            let code = rd_kafka_resp_err_t(rawValue: err)
+            let text = reason.map { String(cString: $0) } ?? ""
+            if code == RD_KAFKA_RESP_ERR__FATAL, let rk {
+                var buffer = [CChar](repeating: 0, count: 512)
+                let original = rd_kafka_fatal_error(rk, &buffer, buffer.count)
+                let detail = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+                let error = KafkaError(original, while: "running the client", detail: detail, fatal: true)
+                context.fatalError.withLock { if $0 == nil { $0 = error } }
+                context.logger.critical("kafka client fatal error", metadata: ["kafka.error": "\(error)"])
+                return
+            }
+            let allDown = code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN
+            context.allBrokersDown.store(allDown, ordering: .relaxed)
+            // Transient errors are retried by librdkafka and already logged by its log callback.
+            context.logger.log(level: allDown ? .warning : .debug, "kafka client error", metadata: [
+                "kafka.code": .string(String(cString: rd_kafka_err2name(code))), "kafka.detail": .string(text),
+            ])
+        }
+        prepare(conf)
+        var errstr = [CChar](repeating: 0, count: 512)
+        guard let rk = rd_kafka_new(kind, conf, &errstr, errstr.count) else {
+            rd_kafka_conf_destroy(conf)
+            Unmanaged<ClientContext>.fromOpaque(opaque).release()
+            let detail = errstr.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            throw KafkaError.configuration("(client)", detail)
+        }
+        self.handle = rk
+        self.context = context
+        self.contextPointer = opaque
+    }
+
+    /// Throws the client's fatal error, if it had one.
+    func checkFatal() throws {
+        if let fatal = context.fatalError.withLock({ $0 }) { throw fatal }
+    }
+
+    /// Asks the cluster for its metadata; true when a broker answered. Blocking: call off the cooperative pool.
+    func fetchMetadataBlocking(timeoutMilliseconds: Int32) -> Bool {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(handle, 0, nil, &metadata, timeoutMilliseconds)
+        if let metadata { rd_kafka_metadata_destroy(metadata) }
+        return err == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
+    /// Destroys the handle. Blocking: call off the cooperative pool, exactly once.
+    func destroyBlocking() {
+        rd_kafka_destroy(handle)
+        Unmanaged<ClientContext>.fromOpaque(contextPointer).release()
+    }
+}
+
+/// Runs a blocking librdkafka call on a dispatch queue, never on Swift's cooperative pool,
+/// and resumes the caller when it returns.
+func runBlocking<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        queue.async {
+            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import NazorgKafka
+import Testing
+
+@Suite("Kafka layer against the embedded broker", .serialized)
+struct KafkaRoundTripTests {
+    @Test func recordRoundTripKeepsKeyHeadersAndValue() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: testLogger)
+        defer { cluster.shutdown() }
+        try cluster.createTopic("roundtrip", partitions: 3, replicationFactor: 3)
+        let config = fastGroupConfiguration(cluster.bootstrapServers)
+        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        let headers = [KafkaHeader("ce_id", "evt-1"), KafkaHeader("ce_type", "nl.nazorg.Test.v1"),
+                       KafkaHeader(key: "empty", value: nil), KafkaHeader(key: "binary", value: [0, 255, 7])]
+        let report = try await producer.send(ProducerRecord(topic: "roundtrip", key: "subject-a",
+                                                            value: Array("{\"a\":1}".utf8), headers: headers))
+        #expect(report.topic == "roundtrip")
+        #expect(report.offset >= 0)
+        await producer.close()
+
+        let consumer = try KafkaConsumer(configuration: config,
+                                         options: ConsumerOptions(groupID: "roundtrip-group", topics: ["roundtrip"]),
+                                         logger: testLogger)
+        var received: [ConsumerRecord] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        while received.isEmpty && ContinuousClock.now < deadline { received = try await consumer.poll() }
+        await consumer.close()
+        let record = try #require(received.first)
+        #expect(received.count == 1)
+        #expect(record.keyText == "subject-a")
+        #expect(record.value == Array("{\"a\":1}".utf8))
+        #expect(record.partition == report.partition)
+        #expect(record.offset == report.offset)
+        #expect(record.headers == headers)
+        #expect(record.headers.text("ce_type") == "nl.nazorg.Test.v1")
+        #expect(record.timestampMilliseconds != nil)
+    }
+
+    @Test func batchSendIsAcknowledgedAndReadBackInKeyOrder() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
+        defer { cluster.shutdown() }
+        try cluster.createTopic("ordered", partitions: 4)
+        let config = fastGroupConfiguration(cluster.bootstrapServers)
+        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        let sent = (0..<500).map { i in
+            ProducerRecord(topic: "ordered", key: "subject-\(i % 5)", value: Array("\(i % 5):\(i)".utf8))
+        }
+        try await producer.send(batch: sent)
+        await producer.close()
+
+        let consumer = try KafkaConsumer(configuration: config,
+                                         options: ConsumerOptions(groupID: "ordered-group", topics: ["ordered"], maxBatchSize: 64),
+                                         logger: testLogger)
+        var got: [ConsumerRecord] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        while got.count < 500 && ContinuousClock.now < deadline { got += try await consumer.poll() }
+        await consumer.close()
+        #expect(got.count == 500)
+        // Within one key, records arrive in the order they were sent.
+        for key in 0..<5 {
+            let sequence = got.filter { $0.keyText == "subject-\(key)" }
+                .map { Int(String(decoding: $0.value, as: UTF8.self).split(separator: ":")[1])! }
+            #expect(sequence == sequence.sorted())
+            #expect(sequence.count == 100)
+        }
+    }
+
+    @Test func sendToUnreachableClusterFailsWithRetriableError() async throws {
+        // Nothing listens on port 1; the record must fail, not hang or succeed.
+        let config = KafkaConfiguration(bootstrapServers: "127.0.0.1:1", properties: ["message.timeout.ms": "1500"])
+        let producer = try KafkaProducer(configuration: config, logger: testLogger)
+        await #expect(throws: KafkaError.self) {
+            try await producer.send(ProducerRecord(topic: "nowhere", key: "k", value: [1]))
+        }
+        do {
+            try await producer.send(ProducerRecord(topic: "nowhere", key: "k", value: [1]))
+        } catch let error as KafkaError {
+            #expect(error.isRetriable)
+            #expect(!error.isFatal)
+            #expect(error.message.contains("could not be reached"))
+        }
+        let connected = await producer.isConnected(timeout: .milliseconds(300))
+        #expect(!connected)
+        await producer.close()
+    }
+
+    @Test func adminRefusesInvalidTopicSpecificationsClearly() async throws {
+        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"), logger: testLogger)
+        do {
+            try await admin.createTopics([TopicSpecification(name: "bad", partitions: 0, replicationFactor: 1)])
+            Issue.record("a topic with zero partitions was accepted")
+        } catch let error as KafkaError {
+            #expect(error.message.contains("bad"))
+            #expect(!error.isRetriable)
+        }
+        await admin.close()
+    }
+
+    @Test func adminExplainsWhyTheEmbeddedBrokerCannotCreateTopics() async throws {
+        // librdkafka's mock cluster has no controller, so CreateTopics cannot succeed there;
+        // the error must say that and arrive within the time-out, not hang.
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
+        defer { cluster.shutdown() }
+        let admin = try KafkaAdmin(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), logger: testLogger)
+        do {
+            try await admin.createTopics([TopicSpecification(name: "t", partitions: 1, replicationFactor: 1)], timeout: .seconds(2))
+            Issue.record("the embedded broker unexpectedly created a topic via the admin API")
+        } catch let error as KafkaError {
+            #expect(error.message.contains("controller"))
+        }
+        await admin.close()
+    }
+}

@@ -1,0 +1,126 @@
+"""The schemas must be able to say no. Run: python3 -m pytest Tests/contracts -q"""
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import validate  # noqa: E402
+
+EXAMPLES = validate.EXAMPLES_DIR
+
+
+def example(event_type: str) -> dict:
+    return json.loads((EXAMPLES / f"{event_type}-example.json").read_text())
+
+
+@pytest.mark.parametrize("event_type", validate.event_types())
+def test_every_example_is_valid(event_type):
+    assert validate.validate_payload(event_type, example(event_type)) == []
+
+
+def test_bsn_with_eight_digits_fails():
+    payload = example("DetentionStarted")
+    payload["person"]["bsn"] = "99999001"
+    problems = validate.validate_payload("DetentionStarted", payload)
+    assert any(p.startswith("$.person.bsn") for p in problems), problems
+
+
+def test_bsn_failing_elfproef_fails():
+    payload = example("DetentionStarted")
+    payload["person"]["bsn"] = "999990018"
+    assert any("elfproef" in p for p in validate.validate_payload("DetentionStarted", payload))
+
+
+def test_extra_property_in_task_offered_subject_fails():
+    payload = example("TaskOffered")
+    payload["subject"]["offence"] = "must never reach a partner"
+    problems = validate.validate_payload("TaskOffered", payload)
+    assert any(p.startswith("$.subject") and "offence" in p for p in problems), problems
+
+
+def test_rejected_status_without_reason_fails():
+    payload = example("TaskStatusChanged")
+    assert payload["status"] == "rejected"
+    del payload["reason"]
+    problems = validate.validate_payload("TaskStatusChanged", payload)
+    assert any("reason" in p for p in problems), problems
+
+
+def test_accepted_status_without_reason_passes():
+    payload = example("TaskStatusChanged")
+    payload["status"] = "accepted"
+    del payload["reason"]
+    assert validate.validate_payload("TaskStatusChanged", payload) == []
+
+
+@pytest.mark.parametrize("mutate, where", [
+    (lambda p: p.update(municipality="GM36"), "$.municipality"),
+    (lambda p: p.update(subjectId="999990019"), "$.subjectId"),
+    (lambda p: p.update(detentionStartDate="2026-02-30"), "$.detentionStartDate"),
+    (lambda p: p.update(reportedAt="yesterday"), "$.reportedAt"),
+    (lambda p: p.update(unexpected=True), "$"),
+    (lambda p: p.pop("noticeId"), "$"),
+])
+def test_detention_started_rejects(mutate, where):
+    payload = example("DetentionStarted")
+    mutate(payload)
+    problems = validate.validate_payload("DetentionStarted", payload)
+    assert any(p.startswith(where + ":") or p.startswith(where + ".") or p.startswith(where + "[") for p in problems), problems
+
+
+def test_plan_without_needs_and_with_duplicate_domains_fails():
+    payload = example("DetentionPlanShared")
+    empty = copy.deepcopy(payload)
+    empty["needs"] = []
+    assert any(p.startswith("$.needs") for p in validate.validate_payload("DetentionPlanShared", empty))
+    payload["needs"].append({"domain": "id", "status": "arranged"})
+    assert any("unique" in p for p in validate.validate_payload("DetentionPlanShared", payload))
+
+
+def test_unknown_domain_and_partner_role_fail():
+    payload = example("TaskAssigned")
+    payload["domain"] = "offence"
+    payload["partnerRole"] = "employer"
+    problems = validate.validate_payload("TaskAssigned", payload)
+    assert any(p.startswith("$.domain") for p in problems)
+    assert any(p.startswith("$.partnerRole") for p in problems)
+
+
+def test_monitoring_feed_rejects_direct_identifiers():
+    payload = example("FlowObserved")
+    payload["person"] = example("DetentionStarted")["person"]
+    assert validate.validate_payload("FlowObserved", payload) != []
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(Path(validate.__file__)), *args], capture_output=True, text=True)
+
+
+def test_events_command_rejects_an_empty_directory(tmp_path):
+    result = run_cli("events", str(tmp_path))
+    assert result.returncode != 0
+    assert "0 passed, 1 failed" in result.stdout
+
+
+def test_events_command_reports_file_and_path(tmp_path):
+    payload = example("TaskOffered")
+    payload["subject"]["bsn"] = "123"
+    (tmp_path / "TaskOffered-bad.json").write_text(json.dumps(payload))
+    (tmp_path / "Unknown-x.json").write_text("{}")
+    result = run_cli("events", str(tmp_path))
+    assert result.returncode == 1
+    assert "TaskOffered-bad.json: $.subject.bsn" in result.stdout
+    assert "Unknown-x.json" in result.stdout
+    assert "contracts: 0 passed, 2 failed" in result.stdout
+
+
+def test_events_command_passes_the_examples():
+    result = run_cli("events", str(EXAMPLES))
+    assert result.returncode == 0, result.stdout
+    assert f"contracts: {len(validate.event_types())} passed, 0 failed" in result.stdout
