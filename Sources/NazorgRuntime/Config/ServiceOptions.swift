@@ -1,0 +1,32 @@
+import Foundation
+import NazorgKafka
+
+/// Settings every service shares, read once at start-up.
+public struct ServiceOptions: Sendable {
+    public var kafka: KafkaConfiguration
+    /// Where the service's HTTP API listens.
+    public var host: String
+    public var port: Int
+    /// Where stateful services keep their SQLite files.
+    public var dataDirectory: String
+    /// The consumer-group prefix; a service's group is `<prefix>.<service>`.
+    public var groupPrefix: String
+
+    public init(kafka: KafkaConfiguration, host: String = "127.0.0.1", port: Int, dataDirectory: String = "data",
+                groupPrefix: String = "nazorg") {
+        self.kafka = kafka
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.groupPrefix = groupPrefix
+    }
+
+    /// The path of a file in the data directory, creating the directory when missing.
+    public func dataFile(_ name: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        return (dataDirectory as NSString).appendingPathComponent(name)
+    }
+
+    /// The consumer group of one service.
+    public func group(_ service: String) -> String { "\(groupPrefix).\(service)" }
+}

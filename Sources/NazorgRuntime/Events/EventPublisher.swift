@@ -1,0 +1,34 @@
+import Foundation
+import NazorgContracts
+import NazorgKafka
+
+/// Writes contract events as CloudEvents in Kafka binary mode and waits for the broker.
+public struct EventPublisher: Sendable {
+    public let producer: KafkaProducer
+    /// This service's CloudEvents source, e.g. `/nazorg-hub/planning`.
+    public let source: String
+
+    public init(producer: KafkaProducer, source: String) {
+        self.producer = producer
+        self.source = source
+    }
+
+    /// Builds the Kafka record of an event without sending it.
+    public func record<P: EventPayload>(_ payload: P, topic: String, key: String, id: String,
+                                        subject: String?, trace: TraceParent, time: Date = Date()) throws -> ProducerRecord {
+        let envelope = EventEnvelope(id: id, source: source, type: P.eventType, time: time, subject: subject, traceparent: trace)
+        return ProducerRecord(topic: topic, key: key, value: Array(try payload.encodedJSON()), headers: envelope.headers)
+    }
+
+    /// Publishes one event and returns once Kafka acknowledged it.
+    @discardableResult
+    public func publish<P: EventPayload>(_ payload: P, topic: String, key: String, id: String,
+                                         subject: String?, trace: TraceParent, time: Date = Date()) async throws -> DeliveryReport {
+        try await producer.send(record(payload, topic: topic, key: key, id: id, subject: subject, trace: trace, time: time))
+    }
+
+    /// Publishes prepared records in order and returns once Kafka acknowledged all of them.
+    public func publish(_ records: [ProducerRecord]) async throws {
+        try await producer.send(batch: records)
+    }
+}

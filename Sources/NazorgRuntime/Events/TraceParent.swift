@@ -1,0 +1,65 @@
+/// A W3C Trace Context `traceparent` value: `00-<trace id>-<parent span id>-<flags>`.
+///
+/// One trace id follows a case across every service; each hop gets a new span id.
+public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
+    /// 32 lowercase hex digits, never all zeros.
+    public let traceID: String
+    /// 16 lowercase hex digits, never all zeros.
+    public let spanID: String
+    public let sampled: Bool
+
+    /// Parses a header value; nil when it does not follow the version-00 format.
+    public init?(_ header: String) {
+        let parts = header.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "00", parts[3].count == 2,
+              Self.isHex(parts[1], count: 32), Self.isHex(parts[2], count: 16),
+              parts[1].contains(where: { $0 != "0" }), parts[2].contains(where: { $0 != "0" }),
+              let flags = UInt8(parts[3], radix: 16) else { return nil }
+        traceID = String(parts[1])
+        spanID = String(parts[2])
+        sampled = flags & 1 == 1
+    }
+
+    private init(traceID: String, spanID: String, sampled: Bool) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.sampled = sampled
+    }
+
+    /// Starts a new trace.
+    public static func random() -> TraceParent {
+        TraceParent(traceID: randomHex(bytes: 16), spanID: randomHex(bytes: 8), sampled: true)
+    }
+
+    /// The same trace, one hop further.
+    public func child() -> TraceParent {
+        TraceParent(traceID: traceID, spanID: Self.randomHex(bytes: 8), sampled: sampled)
+    }
+
+    public var description: String { "00-\(traceID)-\(spanID)-\(sampled ? "01" : "00")" }
+
+    private static func isHex(_ s: Substring, count: Int) -> Bool {
+        s.count == count && s.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+    }
+
+    private static func randomHex(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        while true {
+            let value = (0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            if value.contains(where: { $0 != 0 }) { return value.hexString }
+        }
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lowercase hex, two digits a byte.
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,141 @@
+import Logging
+import NazorgKafka
+import ServiceLifecycle
+
+/// Runs one consumer-group member: reads batches, hands each event to a handler in order,
+/// and commits a batch only after every event in it was handled or dead-lettered.
+///
+/// A handler error that is not a ``PoisonEvent`` is treated as temporary (Kafka or the
+/// database away): the same event is retried with back-off, so nothing is skipped. An event
+/// that keeps failing for `maxAttempts` is dead-lettered rather than blocking the partition.
+public struct EventConsumerService: Service {
+    public typealias Handler = @Sendable (ReceivedEvent) async throws -> Void
+
+    let name: String
+    let consumer: KafkaConsumer
+    let deadLetters: DeadLetterWriter
+    let logger: Logger
+    let maxAttempts: Int
+    let handler: Handler
+
+    public init(name: String, consumer: KafkaConsumer, deadLetters: DeadLetterWriter, logger: Logger,
+                maxAttempts: Int = 8, handler: @escaping Handler) {
+        self.name = name
+        self.consumer = consumer
+        self.deadLetters = deadLetters
+        self.logger = logger
+        self.maxAttempts = maxAttempts
+        self.handler = handler
+    }
+
+    public func run() async throws {
+        logger.info("event consumer started", metadata: ["consumer.name": .string(name)])
+        do {
+            try await consumeUntilShutdown()
+        } catch {
+            await consumer.close()
+            throw error
+        }
+        await consumer.close()
+        logger.info("event consumer stopped", metadata: ["consumer.name": .string(name)])
+    }
+
+    private var stopping: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
+
+    private func consumeUntilShutdown() async throws {
+        while !stopping {
+            let batch: [ConsumerRecord]
+            do {
+                batch = try await consumer.poll()
+            } catch let error as KafkaError where !error.isFatal {
+                logger.warning("event consumer poll failed", metadata: ["kafka.error": "\(error)"])
+                continue
+            }
+            var done = 0
+            for record in batch {
+                guard try await process(record) else { break }
+                done += 1
+            }
+            try await commit(batch.prefix(done))
+        }
+    }
+
+    /// Returns false when shutdown interrupted the retries; the record stays uncommitted.
+    private func process(_ record: ConsumerRecord) async throws -> Bool {
+        let event: ReceivedEvent
+        do {
+            event = try ReceivedEvent(record: record)
+        } catch {
+            return try await deadLetter(record, reason: error.reason.rawValue, detail: error.message)
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await handler(event)
+                return true
+            } catch let error as PoisonEvent {
+                return try await deadLetter(record, reason: error.reason, detail: error.detail)
+            } catch let error as EventDecodingError {
+                return try await deadLetter(record, reason: error.reason.rawValue, detail: error.message)
+            } catch {
+                if attempt >= maxAttempts {
+                    return try await deadLetter(record, reason: "handler-failed",
+                                                detail: "gave up after \(attempt) attempts: \(type(of: error))")
+                }
+                logger.warning("event handling failed; retrying", metadata: [
+                    "consumer.name": .string(name), "event.id": .string(event.envelope.id),
+                    "event.type": .string(event.envelope.type.rawValue), "retry.attempt": "\(attempt)",
+                    "error": "\(error)",
+                ])
+                if stopping { return false }
+                try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(attempt, 6))))
+            }
+        }
+    }
+
+    private func deadLetter(_ record: ConsumerRecord, reason: String, detail: String) async throws -> Bool {
+        logger.warning("event dead-lettered", metadata: [
+            "consumer.name": .string(name), "kafka.topic": .string(record.topic),
+            "kafka.partition": "\(record.partition)", "kafka.offset": "\(record.offset)",
+            "deadletter.reason": .string(reason),
+        ])
+        var attempt = 0
+        while true {
+            do {
+                try await deadLetters.deadLetter(record, reason: reason, detail: detail)
+                return true
+            } catch {
+                attempt += 1
+                if stopping { return false }
+                logger.warning("dead-letter write failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(attempt, 6))))
+            }
+        }
+    }
+
+    private func commit(_ records: ArraySlice<ConsumerRecord>) async throws {
+        guard !records.isEmpty else { return }
+        do {
+            if try await !consumer.commit(records) {
+                logger.info("commit deferred by a rebalance", metadata: ["consumer.name": .string(name)])
+            }
+        } catch let error as KafkaError where !error.isFatal {
+            // The offsets stay stored; the next commit or the revoke carries them.
+            logger.warning("commit failed", metadata: ["consumer.name": .string(name), "kafka.error": "\(error)"])
+        }
+    }
+}
+
+/// Closes a producer when the service group shuts down. Put it first in the group so it
+/// stops last, after every service that produces.
+public struct ProducerLifecycleService: Service {
+    let producer: KafkaProducer
+
+    public init(producer: KafkaProducer) { self.producer = producer }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await producer.close()
+    }
+}
