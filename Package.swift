@@ -77,7 +77,7 @@ let package = Package(
             dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                           .product(name: "Yams", package: "Yams")],
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(
@@ -101,6 +101,21 @@ let package = Package(
         .testTarget(
             name: "NazorgKafkaTests",
             dependencies: ["NazorgKafka"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NazorgAdaptersTests",
+            dependencies: ["NazorgAdapters", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NazorgMonitoringTests",
+            dependencies: ["NazorgMonitoring", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict
         ),
     ]
