@@ -5,14 +5,14 @@ import Hummingbird
 public enum HealthRoutes {
     public static func add<Context: RequestContext>(to router: Router<Context>, isReady: @escaping @Sendable () async -> Bool) {
         router.get("/health/live") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"live"}"#)))
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
         router.get("/health/ready") { _, _ in
             guard await isReady() else {
                 throw ProblemDetails(type: "urn:nazorg-hub:problem:not-ready", title: "Not ready", status: .serviceUnavailable,
                                      detail: "The service cannot reach Kafka.")
             }
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ready"}"#)))
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
     }
 }

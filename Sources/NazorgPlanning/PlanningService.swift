@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import Logging
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+
+/// The coordinator's engine: opens cases from PI notices, assigns tasks to partners,
+/// records partner answers, and publishes what it decided on the case-event topic.
+public enum PlanningService {
+    public static let source = "/nazorg-hub/planning"
+
+    public static func make(options: ServiceOptions, directory: PartnerDirectory, logger: Logger,
+                            store: (any PlanningStore)? = nil) throws -> ServiceAssembly {
+        let store = try store ?? SQLitePlanningStore(path: options.dataFile("planning.sqlite"))
+        let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
+        let consumer = try KafkaConsumer(configuration: options.kafka,
+                                         options: ConsumerOptions(groupID: options.group("planning"),
+                                                                  topics: [Topics.intakeNotices, Topics.partnerStatus]),
+                                         logger: logger)
+        let engine = PlanningEngine(store: store, planner: Planner(directory: directory),
+                                    publisher: EventPublisher(producer: producer, source: source), logger: logger)
+        let router = Router()
+        HealthRoutes.add(to: router) { await producer.isConnected() }
+        let endpoint = HTTPEndpoint(host: options.host, port: options.port)
+        return ServiceAssembly(name: "planning", endpoint: endpoint, services: [
+            ProducerLifecycleService(producer: producer),
+            EventConsumerService(name: "planning", consumer: consumer,
+                                 deadLetters: DeadLetterWriter(producer: producer, service: "planning"),
+                                 logger: logger, handler: engine.handle),
+            endpoint.application(router: router, name: "nazorg-planning", logger: logger),
+        ])
+    }
+}
+
+/// Applies one input to the store and publishes the resulting events before the input
+/// is committed.
+public struct PlanningEngine: Sendable {
+    let store: any PlanningStore
+    let planner: Planner
+    let publisher: EventPublisher
+    let logger: Logger
+
+    public init(store: any PlanningStore, planner: Planner, publisher: EventPublisher, logger: Logger) {
+        self.store = store
+        self.planner = planner
+        self.publisher = publisher
+        self.logger = logger
+    }
+
+    @Sendable public func handle(_ event: ReceivedEvent) async throws {
+        // Events decided before a crash go out first, in their original order.
+        try await publishOutbox()
+        let envelope = event.envelope
+        let now = Date()
+        let planner = self.planner
+        if envelope.type.isIntakeNotice {
+            let notice: IntakeNotice
+            do {
+                notice = try IntakeNotice.decode(from: Data(event.record.value), eventType: envelope.type)
+            } catch {
+                throw PoisonEvent(reason: "invalid-payload", detail: "the \(envelope.type.rawValue) body does not match its schema")
+            }
+            let applied = try await store.apply(eventId: envelope.id, subjectId: notice.subjectId) { existing, tasks in
+                try planner.decide(notice: notice, eventId: envelope.id, trace: envelope.traceparent, now: now,
+                                   existing: existing, tasks: tasks)
+            }
+            log(applied, envelope)
+        } else if envelope.type == .taskStatusChanged {
+            let status = try event.decode(TaskStatusChanged.self)
+            let applied = try await store.apply(eventId: envelope.id, subjectId: status.subjectId) { existing, tasks in
+                try planner.decide(status: status, eventId: envelope.id, trace: envelope.traceparent, now: now,
+                                   existing: existing, tasks: tasks)
+            }
+            log(applied, envelope)
+        } else {
+            throw PoisonEvent(reason: "unexpected-type", detail: "planning does not handle \(envelope.type.rawValue)")
+        }
+        try await publishOutbox()
+    }
+
+    private func log(_ applied: Bool, _ envelope: EventEnvelope) {
+        logger.info(applied ? "planning input applied" : "planning input already applied", metadata: [
+            "event.id": .string(envelope.id), "event.type": .string(envelope.type.rawValue),
+            "trace.id": .string(envelope.traceparent.traceID),
+        ])
+    }
+
+    /// Publishes what the store holds for Kafka, waits for the acknowledgement, and forgets it.
+    public func publishOutbox() async throws {
+        while true {
+            let pending = try await store.pendingOutbox(limit: 500)
+            guard !pending.isEmpty else { return }
+            let records = pending.map { event in
+                let envelope = EventEnvelope(id: event.eventId, source: publisher.source, type: event.type, time: event.time,
+                                             subject: event.subject,
+                                             traceparent: TraceParent(event.traceparent) ?? .random())
+                return ProducerRecord(topic: event.topic, key: event.key, value: Array(event.payload), headers: envelope.headers)
+            }
+            try await publisher.publish(records)
+            try await store.removeFromOutbox(pending.map(\.eventId))
+        }
+    }
+}
