@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+
+/// The consent-and-purpose filter: the only writer of partner-facing topics.
+///
+/// For every disclosure it first writes a DisclosureLogged record and waits for Kafka's
+/// acknowledgement, then writes the minimised TaskOffered: a disclosure whose log record
+/// cannot be written does not happen. Ids derive from the input, so a replay after a
+/// crash rewrites the same records.
+public struct FilterEngine: Sendable {
+    /// Kafka header on partner records naming the case; read by the adapters, never sent to partners.
+    public static let caseIdHeader = "nazorg_case_id"
+
+    let policies: PolicySet
+    let store: FilterStore
+    let publisher: EventPublisher
+    let logger: Logger
+
+    public init(policies: PolicySet, store: FilterStore, publisher: EventPublisher, logger: Logger) {
+        self.policies = policies
+        self.store = store
+        self.publisher = publisher
+        self.logger = logger
+    }
+
+    @Sendable public func handle(_ event: ReceivedEvent) async throws {
+        let envelope = event.envelope
+        if try await store.isProcessed(envelope.id) { return }
+        switch envelope.type {
+        case let type where type.isIntakeNotice:
+            let notice: IntakeNotice
+            do {
+                notice = try IntakeNotice.decode(from: Data(event.record.value), eventType: type)
+            } catch {
+                throw PoisonEvent(reason: "invalid-payload", detail: "the \(type.rawValue) body does not match its schema")
+            }
+            try await observe(FlowObserved(observationId: "", sourceEventType: type, subjectId: notice.subjectId,
+                                           municipality: notice.municipality, occurredAt: envelope.time), envelope)
+        case .taskAssigned:
+            let task = try event.decode(TaskAssigned.self)
+            try await offer(task, sourceEventId: envelope.id, trace: envelope.traceparent)
+            try await observe(FlowObserved(observationId: "", sourceEventType: .taskAssigned, subjectId: task.subjectId,
+                                           municipality: task.municipality, caseId: task.caseId, taskId: task.taskId,
+                                           domain: task.domain, partnerId: task.partnerId, occurredAt: envelope.time), envelope)
+        case .caseOpened:
+            let opened = try event.decode(CaseOpened.self)
+            try await observe(FlowObserved(observationId: "", sourceEventType: .caseOpened, subjectId: opened.subjectId,
+                                           municipality: opened.municipality, caseId: opened.caseId,
+                                           occurredAt: envelope.time), envelope)
+        case .taskStatusChanged:
+            let status = try event.decode(TaskStatusChanged.self)
+            try await observe(FlowObserved(observationId: "", sourceEventType: .taskStatusChanged, subjectId: status.subjectId,
+                                           caseId: status.caseId, taskId: status.taskId, domain: status.domain,
+                                           partnerId: status.partnerId, status: status.status, occurredAt: envelope.time), envelope)
+        case .escalationRaised:
+            let escalation = try event.decode(EscalationRaised.self)
+            try await observe(FlowObserved(observationId: "", sourceEventType: .escalationRaised, subjectId: escalation.subjectId,
+                                           caseId: escalation.caseId, taskId: escalation.taskId,
+                                           occurredAt: envelope.time), envelope)
+        case .caseClosed:
+            let closed = try event.decode(CaseClosed.self)
+            try await observe(FlowObserved(observationId: "", sourceEventType: .caseClosed, subjectId: closed.subjectId,
+                                           caseId: closed.caseId, occurredAt: envelope.time), envelope)
+        case .consentGiven:
+            let consent = try event.decode(ConsentGiven.self)
+            try await store.setConsent(subjectId: consent.subjectId, domain: consent.domain, given: true,
+                                       consentId: consent.consentId, at: consent.givenAt)
+            for parked in try await store.parked(subjectId: consent.subjectId, domain: consent.domain) {
+                // Consent may have been withdrawn again by a later event already applied.
+                guard try await store.hasConsent(subjectId: consent.subjectId, domain: consent.domain) else { break }
+                try await disclose(parked.task, sourceEventId: parked.sourceEventId,
+                                   trace: TraceParent(parked.traceparent) ?? envelope.traceparent)
+                try await store.unpark(parked.sourceEventId)
+            }
+        case .consentWithdrawn:
+            let withdrawal = try event.decode(ConsentWithdrawn.self)
+            try await store.setConsent(subjectId: withdrawal.subjectId, domain: withdrawal.domain, given: false,
+                                       consentId: withdrawal.consentId, at: withdrawal.withdrawnAt)
+            logger.info("consent withdrawn; further disclosures stop", metadata: [
+                "event.id": .string(envelope.id), "consent.domain": .string(withdrawal.domain.rawValue),
+            ])
+        default:
+            throw PoisonEvent(reason: "unexpected-type", detail: "the filter does not handle \(envelope.type.rawValue)")
+        }
+        try await store.markProcessed(envelope.id)
+    }
+
+    /// Applies the partner's policy: deny, wait for consent, or disclose.
+    private func offer(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent) async throws {
+        let metadata: Logger.Metadata = ["event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
+                                         "partner.role": .string(task.partnerRole.rawValue)]
+        guard let policy = policies.policy(for: task.partnerRole), policy.eventTypes.contains(.taskAssigned) else {
+            logger.warning("disclosure denied: no policy allows it", metadata: metadata)
+            return
+        }
+        if policy.needsConsent, try await !store.hasConsent(subjectId: task.subjectId, domain: task.domain) {
+            try await store.park(ParkedTask(sourceEventId: sourceEventId, task: task, traceparent: trace.description))
+            logger.info("disclosure waits for consent", metadata: metadata)
+            return
+        }
+        try await disclose(task, sourceEventId: sourceEventId, trace: trace)
+    }
+
+    /// Logs, then discloses. Both records carry ids derived from the source event.
+    func disclose(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent) async throws {
+        guard let policy = policies.policy(for: task.partnerRole) else { return }
+        let now = Date()
+        let hop = trace.child()
+        let subject = policy.subject(of: task)
+        let offered = TaskOffered(offerId: DeterministicID.string("offer", sourceEventId, task.partnerId),
+                                  taskId: task.taskId, partnerId: task.partnerId, domain: task.domain,
+                                  deadline: task.deadline, processingActivityId: policy.processingActivityId, subject: subject)
+        let logged = DisclosureLogged(disclosureId: DeterministicID.string("disclosure", sourceEventId, task.partnerId),
+                                      traceId: trace.traceID, processingActivityId: policy.processingActivityId,
+                                      legalBasis: policy.legalBasis, subjectId: task.subjectId, receiverId: task.partnerId,
+                                      receiverRole: task.partnerRole, sourceEventId: sourceEventId,
+                                      sourceEventType: .taskAssigned,
+                                      disclosedFields: ["taskId", "domain", "deadline"] + subject.presentFieldNames,
+                                      disclosedAt: now)
+        // Fail closed: without an acknowledged log record this throws before anything is disclosed.
+        try await publisher.publish(logged, topic: Topics.filterDisclosures, key: task.subjectId, id: logged.disclosureId,
+                                    subject: task.subjectId, trace: hop, time: now)
+        var record = try publisher.record(offered, topic: Topics.partnerTasks(task.partnerId), key: task.subjectId,
+                                          id: offered.offerId, subject: task.subjectId, trace: hop, time: now)
+        record.headers.append(KafkaHeader(Self.caseIdHeader, task.caseId.uuidString.lowercased()))
+        try await publisher.producer.send(record)
+        logger.info("task disclosed to partner", metadata: [
+            "event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
+            "processing.activity": .string(policy.processingActivityId), "disclosure.id": .string(logged.disclosureId),
+            "trace.id": .string(trace.traceID),
+        ])
+    }
+
+    /// Writes the pseudonymous monitoring view of an event.
+    private func observe(_ observation: FlowObserved, _ envelope: EventEnvelope) async throws {
+        var observation = observation
+        observation.observationId = DeterministicID.string("observation", envelope.id)
+        try await publisher.publish(observation, topic: Topics.monitoringFeed, key: observation.subjectId,
+                                    id: observation.observationId, subject: observation.subjectId,
+                                    trace: envelope.traceparent.child(), time: envelope.time)
+    }
+}

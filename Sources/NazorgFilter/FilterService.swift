@@ -1,0 +1,32 @@
+import Hummingbird
+import Logging
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+
+/// The consent-and-purpose filter as a runnable service.
+public enum FilterService {
+    public static let source = "/nazorg-hub/filter"
+
+    public static func make(options: ServiceOptions, policies: PolicySet, logger: Logger) throws -> ServiceAssembly {
+        let store = try FilterStore(path: options.dataFile("filter.sqlite"))
+        let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
+        let consumer = try KafkaConsumer(
+            configuration: options.kafka,
+            options: ConsumerOptions(groupID: options.group("filter"),
+                                     topics: [Topics.planningCaseEvents, Topics.consentEvents, Topics.intakeNotices]),
+            logger: logger)
+        let engine = FilterEngine(policies: policies, store: store,
+                                  publisher: EventPublisher(producer: producer, source: source), logger: logger)
+        let router = Router()
+        HealthRoutes.add(to: router) { await producer.isConnected() }
+        let endpoint = HTTPEndpoint(host: options.host, port: options.port)
+        return ServiceAssembly(name: "filter", endpoint: endpoint, services: [
+            ProducerLifecycleService(producer: producer),
+            EventConsumerService(name: "filter", consumer: consumer,
+                                 deadLetters: DeadLetterWriter(producer: producer, service: "filter"),
+                                 logger: logger, handler: engine.handle),
+            endpoint.application(router: router, name: "nazorg-filter", logger: logger),
+        ])
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import NazorgContracts
+
+/// A task that waits in the filter for the person's consent.
+public struct ParkedTask: Sendable, Equatable {
+    public var sourceEventId: String
+    public var task: TaskAssigned
+    public var traceparent: String
+}
+
+/// The filter's durable state: consent per person and basisvoorwaarde, tasks waiting for
+/// consent, and which inputs are fully handled. SQLite through GRDB (off the cooperative pool).
+public final class FilterStore: Sendable {
+    private let database: DatabasePool
+
+    public init(path: String) throws {
+        database = try DatabasePool(path: path)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE processed_event (event_id TEXT PRIMARY KEY, processed_at TEXT NOT NULL);
+                CREATE TABLE consent (
+                    subject_id TEXT NOT NULL, domain TEXT NOT NULL, given INTEGER NOT NULL, consent_id TEXT NOT NULL,
+                    changed_at TEXT NOT NULL, PRIMARY KEY (subject_id, domain));
+                CREATE TABLE parked_task (
+                    source_event_id TEXT PRIMARY KEY, subject_id TEXT NOT NULL, domain TEXT NOT NULL,
+                    payload BLOB NOT NULL, traceparent TEXT NOT NULL, parked_at TEXT NOT NULL);
+                CREATE INDEX parked_task_subject ON parked_task (subject_id, domain);
+                """)
+        }
+        try migrator.migrate(database)
+    }
+
+    public func isProcessed(_ eventId: String) async throws -> Bool {
+        try await database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM processed_event WHERE event_id = ?", arguments: [eventId]) == true
+        }
+    }
+
+    public func markProcessed(_ eventId: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO processed_event (event_id, processed_at) VALUES (?, ?)",
+                           arguments: [eventId, ContractCoding.timestamp(Date())])
+        }
+    }
+
+    /// Whether the person's consent for this basisvoorwaarde currently stands.
+    public func hasConsent(subjectId: String, domain: Domain) async throws -> Bool {
+        try await database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT given FROM consent WHERE subject_id = ? AND domain = ?",
+                              arguments: [subjectId, domain.rawValue]) == true
+        }
+    }
+
+    /// Records a consent or its withdrawal; the newest statement wins.
+    public func setConsent(subjectId: String, domain: Domain, given: Bool, consentId: String, at time: Date) async throws {
+        try await database.write { db in
+            try db.execute(sql: """
+                INSERT INTO consent (subject_id, domain, given, consent_id, changed_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(subject_id, domain) DO UPDATE SET given = excluded.given, consent_id = excluded.consent_id,
+                    changed_at = excluded.changed_at WHERE excluded.changed_at >= consent.changed_at
+                """, arguments: [subjectId, domain.rawValue, given, consentId, ContractCoding.timestamp(time)])
+        }
+    }
+
+    public func park(_ parked: ParkedTask) async throws {
+        let payload = try parked.task.encodedJSON()
+        try await database.write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO parked_task (source_event_id, subject_id, domain, payload, traceparent, parked_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [parked.sourceEventId, parked.task.subjectId, parked.task.domain.rawValue, payload,
+                                 parked.traceparent, ContractCoding.timestamp(Date())])
+        }
+    }
+
+    public func parked(subjectId: String, domain: Domain) async throws -> [ParkedTask] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM parked_task WHERE subject_id = ? AND domain = ? ORDER BY parked_at",
+                             arguments: [subjectId, domain.rawValue]).map { row in
+                ParkedTask(sourceEventId: row["source_event_id"], task: try TaskAssigned.decodedJSON(row["payload"]),
+                           traceparent: row["traceparent"])
+            }
+        }
+    }
+
+    public func unpark(_ sourceEventId: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM parked_task WHERE source_event_id = ?", arguments: [sourceEventId])
+        }
+    }
+
+    public func parkedCount() async throws -> Int {
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parked_task") ?? 0 }
+    }
+}
