@@ -94,15 +94,52 @@ let package = Package(
             dependencies: [
                 "NazorgKafka", "NazorgContracts", "NazorgRuntime",
                 "NazorgIntake", "NazorgPlanning", "NazorgFilter", "NazorgAdapters", "NazorgMonitoring",
+                "CRdKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "NazorgKafkaTests",
             dependencies: ["NazorgKafka"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NazorgRuntimeTests",
+            dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NazorgContractsTests",
+            dependencies: ["NazorgContracts"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NazorgIntakeTests",
+            dependencies: ["NazorgIntake", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NazorgPlanningTests",
+            dependencies: ["NazorgPlanning", "NazorgRuntime", "NazorgKafka", "NazorgContracts"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NazorgFilterTests",
+            dependencies: ["NazorgFilter", "NazorgRuntime", "NazorgKafka", "NazorgContracts"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
         .testTarget(

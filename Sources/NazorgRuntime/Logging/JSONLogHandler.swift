@@ -43,9 +43,13 @@ public struct JSONLogHandler: LogHandler {
         Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
-    /// Installs the handler for the whole process; level from `LOG_LEVEL` (default info).
-    public static func bootstrap() {
+    /// Installs the handler for the whole process, once; level from `LOG_LEVEL` (default info).
+    public static func bootstrapOnce() {
+        _ = installed
+    }
+
+    private static let installed: Void = {
         let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
-    }
+    }()
 }

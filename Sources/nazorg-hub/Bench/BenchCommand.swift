@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NazorgKafka
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks (use a release build).",
+                                                    subcommands: [KafkaBench.self])
+}
+
+/// Produce and batch-consume throughput of the Kafka layer on the embedded broker, next to
+/// raw librdkafka measured in the same run.
+struct KafkaBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kafka",
+        abstract: "Produce and batch-consume throughput on the embedded broker, with raw librdkafka as baseline.")
+
+    @Option(name: .long, help: "Records per round (the embedded broker keeps about 5 MiB per partition).")
+    var messages = 250_000
+
+    @Option(name: .long, help: "Record size in bytes.")
+    var size = 1024
+
+    @Option(name: .long, help: "Partitions of the benchmark topics.")
+    var partitions: Int32 = 64
+
+    @Option(name: .long, help: "Rounds; the median is reported.")
+    var rounds = 3
+
+    func validate() throws {
+        guard messages > 0, size > 0, partitions > 0, rounds > 0 else { throw ValidationError("all counts must be positive") }
+        if messages * size > Int(partitions) * 4 * 1024 * 1024 {
+            throw ValidationError("\(messages) records of \(size) bytes do not fit the embedded broker's ~5 MiB per partition; add partitions")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "nazorg.bench")
+        logger.logLevel = .error
+        #if DEBUG
+        print("warning: this is a debug build; benchmark figures need `swift build -c release`")
+        #endif
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
+        defer { cluster.shutdown() }
+        let value = [UInt8](repeating: 0x61, count: size)
+        var results: [String: [Double]] = [:]
+        for round in 0..<rounds {
+            let rawTopic = "bench-raw-\(round)"
+            let swiftTopic = "bench-swift-\(round)"
+            try cluster.createTopic(rawTopic, partitions: partitions)
+            try cluster.createTopic(swiftTopic, partitions: partitions)
+
+            let rawProduce = try RawLibrdkafka.produce(bootstrap: cluster.bootstrapServers, topic: rawTopic, count: messages,
+                                                       value: value, partitions: partitions)
+            results["raw produce", default: []].append(Double(messages) / rawProduce)
+            let swiftProduce = try await produce(cluster: cluster, topic: swiftTopic, value: value, logger: logger)
+            results["swift produce", default: []].append(Double(messages) / swiftProduce)
+
+            let rawConsume = try RawLibrdkafka.consume(bootstrap: cluster.bootstrapServers, topic: rawTopic, count: messages,
+                                                       partitions: partitions)
+            results["raw consume", default: []].append(Double(messages) / rawConsume)
+            let swiftConsume = try await consume(cluster: cluster, topic: swiftTopic, round: round, logger: logger)
+            results["swift consume", default: []].append(Double(messages) / swiftConsume)
+        }
+        print("nazorg-hub bench kafka: \(messages) records of \(size) B, \(partitions) partitions, 1 embedded broker, median of \(rounds)")
+        for name in ["raw produce", "swift produce", "raw consume", "swift consume"] {
+            let sorted = results[name, default: []].sorted()
+            let median = sorted[sorted.count / 2]
+            print("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(format: "%10.0f", median)) msg/s  \(String(format: "%7.1f", median * Double(size) / 1_048_576)) MiB/s   rounds: \(sorted.map { String(format: "%.0f", $0) }.joined(separator: ", "))")
+        }
+        let swiftProduce = results["swift produce", default: []].sorted()[rounds / 2]
+        let rawProduce = results["raw produce", default: []].sorted()[rounds / 2]
+        let swiftConsume = results["swift consume", default: []].sorted()[rounds / 2]
+        let rawConsume = results["raw consume", default: []].sorted()[rounds / 2]
+        print(String(format: "  swift/raw: produce %.2f, consume %.2f", swiftProduce / rawProduce, swiftConsume / rawConsume))
+    }
+
+    /// Seconds until every record was acknowledged, using the Swift producer's batch send.
+    private func produce(cluster: EmbeddedKafkaCluster, topic: String, value: [UInt8], logger: Logger) async throws -> Double {
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), logger: logger)
+        // Warm up the connection and metadata outside the timed part.
+        try await producer.send(ProducerRecord(topic: topic, key: nil, value: value, partition: 0))
+        let start = ContinuousClock.now
+        let chunk = 10_000
+        var sent = 1
+        while sent < messages {
+            let n = min(chunk, messages - sent)
+            let batch = (sent..<(sent + n)).map { ProducerRecord(topic: topic, key: nil, value: value, partition: Int32($0) % partitions) }
+            try await producer.send(batch: batch)
+            sent += n
+        }
+        let elapsed = ContinuousClock.now - start
+        await producer.close()
+        return elapsed.seconds
+    }
+
+    /// Seconds from the first record to the last, with a group consumer committing every batch.
+    private func consume(cluster: EmbeddedKafkaCluster, topic: String, round: Int, logger: Logger) async throws -> Double {
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, properties: ["fetch.wait.max.ms": "50"]),
+            options: ConsumerOptions(groupID: "bench-swift-\(round)", topics: [topic], maxBatchSize: 10_000,
+                                     pollTimeout: .milliseconds(200)),
+            logger: logger)
+        var received = 0
+        var start: ContinuousClock.Instant?
+        let deadline = ContinuousClock.now + .seconds(120)
+        while received < messages && ContinuousClock.now < deadline {
+            let batch = try await consumer.poll()
+            if batch.isEmpty { continue }
+            if start == nil { start = .now }
+            received += batch.count
+            try await consumer.commit(batch)
+        }
+        let end = ContinuousClock.now
+        await consumer.close()
+        guard received >= messages, let start else { throw RawLibrdkafka.Failure(description: "swift consumer read \(received) of \(messages)") }
+        return (end - start).seconds
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import NazorgAdapters
+import NazorgContracts
+import NazorgFilter
+import NazorgIntake
+import NazorgKafka
+import NazorgMonitoring
+import NazorgPlanning
+import NazorgRuntime
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the whole chain in one process on the embedded broker, with a simulated PI desk and partners.")
+
+    @Option(name: .long, help: "Port of the monitoring dashboard; the other services use the next ports.")
+    var port = DefaultPort.monitoring
+
+    @Option(name: .long, help: "Synthetic people the simulated PI desk reports.")
+    var people = 12
+
+    @Option(name: .long, help: "Seconds between two notices of the simulated desk.")
+    var interval = 1.0
+
+    @Option(name: .customLong("exit-after"), help: "Stop by itself after this many seconds (default: run until Ctrl-C).")
+    var exitAfter: Double?
+
+    @Option(name: .long, help: "Directory of partner policies (YAML).")
+    var policies = "Contracts/policies"
+
+    func run() async throws {
+        let logger = makeLogger("nazorg.demo")
+        let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: logger)
+        let simulatorPort = port + 10
+        let directory = try Self.demoPartners(webhookBase: "http://127.0.0.1:\(simulatorPort)/partners")
+        try createTopics(in: cluster, partners: directory, partitions: 6)
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-demo-\(UUID().uuidString)").path
+        func options(_ service: String, _ offset: Int) -> ServiceOptions {
+            ServiceOptions(kafka: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "nazorg-demo-\(service)"),
+                           port: port + offset, dataDirectory: dataDirectory, groupPrefix: "nazorg-demo")
+        }
+        // The broker is new each run, so the demo's pseudonym key is too.
+        let pseudonymizer = try SubjectPseudonymizer(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })
+        let http = HTTPClientService()
+        let assemblies = [
+            try MonitoringService.make(options: options("monitoring", 0), logger: logger),
+            try IntakeService.make(options: options("intake", 1), pseudonymizer: pseudonymizer, logger: logger),
+            try PlanningService.make(options: options("planning", 2), directory: directory, logger: logger),
+            try FilterService.make(options: options("filter", 3), policies: PolicySet.load(directory: policies), logger: logger),
+            try AdaptersService.make(options: options("adapters", 4), directory: directory, httpClient: http.client, logger: logger),
+        ]
+        let simulator = PartnerSimulator(client: http.client, adaptersURL: "http://127.0.0.1:\(port + 4)", logger: logger)
+        let simulatorRouter = Router()
+        simulator.addRoutes(to: simulatorRouter)
+        let simulatorEndpoint = HTTPEndpoint(host: "127.0.0.1", port: simulatorPort)
+        let desk = DeskSimulator(client: http.client, intakeURL: "http://127.0.0.1:\(port + 1)", people: people,
+                                 interval: .milliseconds(Int(interval * 1000)),
+                                 municipalities: Self.municipalities, logger: logger)
+        print("""
+            nazorg-hub demo is running (synthetic data only)
+              monitoring dashboard  http://127.0.0.1:\(port)/
+              metrics               http://127.0.0.1:\(port)/metrics
+              intake API            http://127.0.0.1:\(port + 1)/v1/notices
+              partner status API    http://127.0.0.1:\(port + 4)/v1/partners/{partnerId}/tasks/{taskId}/status
+              simulated partners    http://127.0.0.1:\(simulatorPort)/partners/{partnerId}/tasks
+              kafka bootstrap       \(cluster.bootstrapServers)   (try: kcat -b \(cluster.bootstrapServers) -L)
+            Press Ctrl-C to stop.
+            """)
+        fflush(stdout)
+        var extra: [any Service] = [EmbeddedBrokerService(cluster: cluster), http,
+                                    simulatorEndpoint.application(router: simulatorRouter, name: "partner-simulator", logger: logger)]
+        if let exitAfter { extra.append(StopAfter(delay: .milliseconds(Int(exitAfter * 1000)))) }
+        try await runUntilSignalled(assemblies, extra: extra, trailing: [DeskService(desk: desk)], logger: logger)
+    }
+
+    static let municipalities = ["GM0363", "GM0599", "GM0344"]
+
+    /// Partners for three municipalities; webhooks point at the simulator.
+    static func demoPartners(webhookBase: String) throws -> PartnerDirectory {
+        func partner(_ id: String, _ name: String, _ role: PartnerRole, _ domains: [Domain], _ places: [String]) -> PartnerDirectory.Partner {
+            .init(id: id, name: name, role: role, domains: domains, municipalities: places, webhook: "\(webhookBase)/\(id)/tasks")
+        }
+        return try PartnerDirectory(partners: [
+            partner("demo-woningcorporatie", "Woningcorporatie (demo)", .housingCorporation, [.housing], ["*"]),
+            partner("demo-sociale-dienst", "Sociale dienst (demo)", .socialServices, [.income], ["*"]),
+            partner("demo-schuldhulp", "Schuldhulpverlening (demo)", .debtRelief, [.debts], ["*"]),
+            partner("demo-zorg", "Zorgaanbieder (demo)", .careProvider, [.care], ["*"]),
+            partner("demo-burgerzaken", "Burgerzaken ID-balie (demo)", .civilAffairs, [.id], ["*"]),
+            partner("demo-wijkteam", "Wijkteam netwerk (demo)", .municipalityCoordinator, [.network], ["*"]),
+        ])
+    }
+}
+
+/// Starts the simulated desk only after every service is up (it is last in the group).
+struct DeskService: Service {
+    let desk: DeskSimulator
+    func run() async throws {
+        try? await Task.sleep(for: .seconds(2))
+        try await desk.run()
+    }
+}
+
+/// Ends the demo after a fixed time, as if Ctrl-C was pressed.
+struct StopAfter: Service {
+    let delay: Duration
+    func run() async throws {
+        try? await Task.sleep(for: delay)
+        if !Task.isShuttingDownGracefully { kill(getpid(), SIGTERM) }
+        try? await gracefulShutdown()
+    }
+}

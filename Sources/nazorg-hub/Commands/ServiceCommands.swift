@@ -1,0 +1,94 @@
+import ArgumentParser
+import AsyncHTTPClient
+import NazorgAdapters
+import NazorgFilter
+import NazorgIntake
+import NazorgMonitoring
+import NazorgPlanning
+import NazorgRuntime
+
+/// Default ports; each service can be moved with --port.
+enum DefaultPort {
+    static let monitoring = 8080
+    static let intake = 8081
+    static let planning = 8082
+    static let filter = 8083
+    static let adapters = 8084
+}
+
+/// Locations of the contract files the services read at start-up.
+struct ContractFileOptions: ParsableArguments {
+    @Option(name: .long, help: "Partner directory (YAML).")
+    var partners = "deploy/partners.example.yaml"
+
+    @Option(name: .long, help: "Directory of partner policies (YAML).")
+    var policies = "Contracts/policies"
+}
+
+struct IntakeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "intake", abstract: "Run the intake service (PI desk notices).")
+    @OptionGroup var common: CommonServiceOptions
+
+    func run() async throws {
+        let logger = makeLogger("nazorg.intake")
+        guard let pseudonymizer = try SubjectPseudonymizer.fromEnvironment() else {
+            throw ValidationError("Set NAZORG_PSEUDONYM_KEY_FILE (or NAZORG_PSEUDONYM_KEY, at least 32 bytes) to the secret key for subject pseudonyms.")
+        }
+        let assembly = try IntakeService.make(options: common.serviceOptions(service: "intake", defaultPort: DefaultPort.intake),
+                                              pseudonymizer: pseudonymizer, logger: logger)
+        try await runUntilSignalled([assembly], logger: logger)
+    }
+}
+
+struct PlanningCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "planning", abstract: "Run the planning service (cases and tasks).")
+    @OptionGroup var common: CommonServiceOptions
+    @OptionGroup var files: ContractFileOptions
+
+    func run() async throws {
+        let logger = makeLogger("nazorg.planning")
+        let assembly = try PlanningService.make(options: common.serviceOptions(service: "planning", defaultPort: DefaultPort.planning),
+                                                directory: PartnerDirectory(contentsOf: files.partners), logger: logger)
+        try await runUntilSignalled([assembly], logger: logger)
+    }
+}
+
+struct FilterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "filter", abstract: "Run the consent-and-purpose filter.")
+    @OptionGroup var common: CommonServiceOptions
+    @OptionGroup var files: ContractFileOptions
+
+    func run() async throws {
+        let logger = makeLogger("nazorg.filter")
+        let assembly = try FilterService.make(options: common.serviceOptions(service: "filter", defaultPort: DefaultPort.filter),
+                                              policies: PolicySet.load(directory: files.policies), logger: logger)
+        try await runUntilSignalled([assembly], logger: logger)
+    }
+}
+
+struct AdaptersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "adapters", abstract: "Run the partner adapters (webhooks, status API).")
+    @OptionGroup var common: CommonServiceOptions
+    @OptionGroup var files: ContractFileOptions
+
+    func run() async throws {
+        let logger = makeLogger("nazorg.adapters")
+        let client = HTTPClientService()
+        let assembly = try AdaptersService.make(options: common.serviceOptions(service: "adapters", defaultPort: DefaultPort.adapters),
+                                                directory: PartnerDirectory(contentsOf: files.partners),
+                                                httpClient: client.client, logger: logger)
+        try await runUntilSignalled([assembly], extra: [client], logger: logger)
+    }
+}
+
+struct MonitoringCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "monitoring", abstract: "Run the monitoring dashboard and metrics.")
+    @OptionGroup var common: CommonServiceOptions
+
+    func run() async throws {
+        let logger = makeLogger("nazorg.monitoring")
+        let assembly = try MonitoringService.make(options: common.serviceOptions(service: "monitoring", defaultPort: DefaultPort.monitoring),
+                                                  logger: logger)
+        try await runUntilSignalled([assembly], logger: logger)
+    }
+}

@@ -1,0 +1,60 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import NazorgRuntime
+import Synchronization
+
+/// Simulated partner webhooks for the demo: accepts every task offer, then reports back
+/// through the adapters' status API (accepted, later completed; now and then rejected).
+struct PartnerSimulator: Sendable {
+    let client: HTTPClient
+    let adaptersURL: String
+    let logger: Logger
+    let deliveries = Deliveries()
+
+    final class Deliveries: Sendable {
+        private let seen = Mutex<Set<String>>([])
+        /// True the first time an idempotency key is seen.
+        func firstTime(_ key: String) -> Bool { seen.withLock { $0.insert(key).inserted } }
+    }
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/partners/:partnerId/tasks") { request, context -> HTTPResponse.Status in
+            let partnerId = try context.parameters.require("partnerId")
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            guard let offer = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+                  let taskId = offer["taskId"] as? String else { return .badRequest }
+            let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? taskId
+            // A redelivered offer is acknowledged again but handled once, as a real partner should.
+            if deliveries.firstTime(key) {
+                Task { await respond(partnerId: partnerId, taskId: taskId) }
+            }
+            return .ok
+        }
+    }
+
+    private func respond(partnerId: String, taskId: String) async {
+        try? await Task.sleep(for: .milliseconds(Int.random(in: 800...2500)))
+        let reject = taskId.hashValue % 7 == 0
+        await report(partnerId, taskId, reject ? ["status": "rejected", "reason": "Geen capaciteit in deze gemeente (demo)"]
+                                               : ["status": "accepted"])
+        guard !reject else { return }
+        try? await Task.sleep(for: .milliseconds(Int.random(in: 2000...6000)))
+        await report(partnerId, taskId, ["status": "completed"])
+    }
+
+    private func report(_ partnerId: String, _ taskId: String, _ body: [String: String]) async {
+        do {
+            var request = HTTPClientRequest(url: "\(adaptersURL)/v1/partners/\(partnerId)/tasks/\(taskId)/status")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
+            let response = try await client.execute(request, timeout: .seconds(15))
+            _ = try await response.body.collect(upTo: 64 * 1024)
+        } catch {
+            logger.warning("simulated partner could not report status", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,215 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+import Synchronization
+import Testing
+
+private let logger: Logger = {
+    var l = Logger(label: "e2e")
+    l.logLevel = .error
+    return l
+}()
+
+/// What the test partners' webhooks received.
+final class Inbox: Sendable {
+    struct Delivery: Sendable {
+        var partner: String
+        var idempotencyKey: String?
+        var headers: [String: String]
+        var body: String
+    }
+
+    private let deliveries = Mutex<[Delivery]>([])
+    func add(_ d: Delivery) { deliveries.withLock { $0.append(d) } }
+    var all: [Delivery] { deliveries.withLock { $0 } }
+    func count(_ partner: String) -> Int { all.filter { $0.partner == partner }.count }
+}
+
+@Suite("Whole chain, every service its own process", .serialized)
+struct WholeChainTests {
+    @Test func planNoticeBecomesOneMinimisedDeliveryPerPartnerWithDisclosureLogAndMonitoring() async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+
+        // Test partners: a webhook receiver in this process.
+        let inbox = Inbox()
+        let router = Router()
+        router.post("/hooks/:partner") { request, context -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            inbox.add(.init(partner: try context.parameters.require("partner"), idempotencyKey: headers["idempotency-key"],
+                            headers: headers, body: String(buffer: body)))
+            return .ok
+        }
+        let webhookEndpoint = HTTPEndpoint(host: "127.0.0.1", port: 0)
+        let webhookServer = webhookEndpoint.application(router: router, name: "test-partners", logger: logger)
+        let webhookTask = Task { try await webhookServer.run() }
+        let webhookPort = try await webhookEndpoint.waitForPort()
+        let partners = work.appendingPathComponent("partners.yaml")
+        try """
+            partners:
+              - {id: woon-e2e, name: Woningcorporatie E2E, role: housing-corporation, domains: [housing], municipalities: [GM0363], webhook: "http://127.0.0.1:\(webhookPort)/hooks/woon-e2e"}
+              - {id: idbalie-e2e, name: ID-balie E2E, role: civil-affairs, domains: [id], municipalities: ["*"], webhook: "http://127.0.0.1:\(webhookPort)/hooks/idbalie-e2e"}
+              - {id: schuld-e2e, name: Schuldhulp E2E, role: debt-relief, domains: [debts], municipalities: ["*"], webhook: "http://127.0.0.1:\(webhookPort)/hooks/schuld-e2e"}
+            """.write(to: partners, atomically: true, encoding: .utf8)
+
+        // The broker, then every service as its own process.
+        let broker = try ServiceProcess("broker", arguments: ["broker", "--brokers", "3", "--partitions", "3", "--partners", partners.path])
+        let bootstrap = try await broker.waitForLine(containing: ":")
+        let fast = "session.timeout.ms=6000;heartbeat.interval.ms=500;fetch.wait.max.ms=50"
+        func start(_ service: String, _ extra: [String] = []) throws -> ServiceProcess {
+            try ServiceProcess(service, arguments: [service, "--kafka", bootstrap, "--port", "0",
+                                                    "--data-dir", work.appendingPathComponent(service).path,
+                                                    "--group-prefix", "e2e"] + extra,
+                               environment: ["NAZORG_PSEUDONYM_KEY": "e2e-test-key-not-secret-0123456789abcdef",
+                                             "NAZORG_KAFKA_PROPERTIES": fast, "LOG_LEVEL": "info"])
+        }
+        let services = [
+            try start("intake"), try start("planning", ["--partners", partners.path]),
+            try start("filter"), try start("adapters", ["--partners", partners.path]), try start("monitoring"),
+        ]
+        var ports: [String: Int] = [:]
+        for service in services { ports[service.name] = try await service.httpPort() }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+
+        do {
+            for service in services {
+                try await waitUntil("\(service.name) is ready") {
+                    try await get(http, "http://127.0.0.1:\(ports[service.name]!)/health/ready").status == 200
+                }
+            }
+            let notice = """
+                {"type":"DetentionPlanShared","noticeId":"e2e-plan-1","municipality":"GM0363","prisonCode":"PI-TEST",
+                 "person":{"bsn":"999990019","givenName":"Tessa","surname":"Testpersoon","birthDate":"1990-01-01"},
+                 "expectedReleaseDate":"2027-03-15",
+                 "needs":[{"domain":"housing","status":"needed"},{"domain":"id","status":"needed"},{"domain":"income","status":"arranged"}],
+                 "consents":["housing"]}
+                """
+            let accepted = try await post(http, "http://127.0.0.1:\(ports["intake"]!)/v1/notices", notice)
+            #expect(accepted.status == 202)
+
+            try await waitUntil("both partners received their task", timeout: .seconds(90)) {
+                inbox.count("woon-e2e") >= 1 && inbox.count("idbalie-e2e") >= 1
+            }
+            // Let any duplicate show up before counting (an observation window, not synchronisation).
+            try await Task.sleep(for: .seconds(3))
+            #expect(inbox.count("woon-e2e") == 1)
+            #expect(inbox.count("idbalie-e2e") == 1)
+            #expect(inbox.count("schuld-e2e") == 0)
+            let housing = try #require(inbox.all.first { $0.partner == "woon-e2e" })
+            #expect(!housing.body.contains("999990019"))
+            #expect(!housing.body.contains("\"bsn\""))
+            #expect(!housing.body.contains("1990-01-01"))
+            #expect(housing.body.contains("Testpersoon"))
+            #expect(housing.idempotencyKey != nil)
+            #expect(housing.headers["ce-type"] == "nl.nazorg.TaskOffered.v1")
+            let idDesk = try #require(inbox.all.first { $0.partner == "idbalie-e2e" })
+            #expect(idDesk.body.contains("999990019"))
+
+            // The disclosure log holds one record per delivery.
+            let disclosures = try await readTopic(bootstrap, Topics.filterDisclosures, atLeast: 2)
+            let logged = try disclosures.map { try ReceivedEvent(record: $0).decode(DisclosureLogged.self) }
+            #expect(Set(logged.map(\.receiverId)) == ["woon-e2e", "idbalie-e2e"])
+            #expect(logged.count == 2)
+
+            // The monitoring page shows the tasks.
+            try await waitUntil("monitoring counts both tasks") {
+                let summary = try await get(http, "http://127.0.0.1:\(ports["monitoring"]!)/api/v1/summary")
+                guard let json = try JSONSerialization.jsonObject(with: Data(summary.body.utf8)) as? [String: Any],
+                      let byPartner = json["tasksByPartner"] as? [String: Any] else { return false }
+                return byPartner["woon-e2e"] != nil && byPartner["idbalie-e2e"] != nil
+            }
+            let page = try await get(http, "http://127.0.0.1:\(ports["monitoring"]!)/")
+            #expect(page.status == 200)
+            #expect(page.body.contains("woon-e2e"))
+            #expect(page.body.contains("idbalie-e2e"))
+            #expect(!page.body.contains("Testpersoon"))
+
+            // Every event the services wrote validates against its JSON Schema.
+            let directory = work.appendingPathComponent("events")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var types = Set<EventType>()
+            for topic in [Topics.intakeNotices, Topics.consentEvents, Topics.planningCaseEvents, Topics.filterDisclosures,
+                          Topics.monitoringFeed, Topics.partnerTasks("woon-e2e"), Topics.partnerTasks("idbalie-e2e")] {
+                for (index, record) in try await readTopic(bootstrap, topic, atLeast: 1).enumerated() {
+                    let type = try ReceivedEvent(record: record).envelope.type
+                    types.insert(type)
+                    try Data(record.value).write(to: directory.appendingPathComponent("\(type.rawValue)-\(topic)-\(index).json"))
+                }
+            }
+            #expect(types.isSuperset(of: [.detentionPlanShared, .consentGiven, .caseOpened, .taskAssigned, .disclosureLogged,
+                                          .flowObserved, .taskOffered]))
+            let validation = Process()
+            validation.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            validation.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/contracts/validate.py").path,
+                                    "events", directory.path]
+            try validation.run()
+            validation.waitUntilExit()
+            #expect(validation.terminationStatus == 0)
+        } catch {
+            for service in services + [broker] {
+                print("--- \(service.name)\n" + service.lines.suffix(20).joined(separator: "\n"))
+            }
+            throw error
+        }
+
+        // Every service shuts down cleanly on SIGTERM.
+        for service in services.reversed() {
+            let status = await service.terminate()
+            #expect(status == 0, "\(service.name) exited with \(status)")
+        }
+        _ = await broker.terminate()
+        try await http.shutdown()
+        webhookTask.cancel()
+        // No personal data in any service's log lines.
+        for service in services {
+            #expect(!service.lines.contains { $0.contains("999990019") || $0.contains("Testpersoon") }, "\(service.name) logged personal data")
+        }
+    }
+}
+
+struct HTTPResult {
+    var status: Int
+    var body: String
+}
+
+func get(_ client: HTTPClient, _ url: String) async throws -> HTTPResult {
+    let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+    return HTTPResult(status: Int(response.status.code), body: String(buffer: try await response.body.collect(upTo: 1 << 20)))
+}
+
+func post(_ client: HTTPClient, _ url: String, _ json: String) async throws -> HTTPResult {
+    var request = HTTPClientRequest(url: url)
+    request.method = .POST
+    request.headers.add(name: "Content-Type", value: "application/json")
+    request.body = .bytes(ByteBuffer(string: json))
+    let response = try await client.execute(request, timeout: .seconds(20))
+    return HTTPResult(status: Int(response.status.code), body: String(buffer: try await response.body.collect(upTo: 1 << 20)))
+}
+
+func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    throw E2EError("timed out waiting until \(what)")
+}
+
+/// Reads a topic from the beginning with a throw-away group.
+func readTopic(_ bootstrap: String, _ topic: String, atLeast count: Int) async throws -> [ConsumerRecord] {
+    let consumer = try KafkaConsumer(configuration: KafkaConfiguration(bootstrapServers: bootstrap),
+                                     options: ConsumerOptions(groupID: "e2e-reader-\(UUID().uuidString)", topics: [topic]), logger: logger)
+    var records: [ConsumerRecord] = []
+    let deadline = ContinuousClock.now + .seconds(30)
+    while records.count < count && ContinuousClock.now < deadline { records += try await consumer.poll() }
+    records += try await consumer.poll()
+    await consumer.close()
+    return records
+}

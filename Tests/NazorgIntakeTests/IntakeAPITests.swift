@@ -1,0 +1,138 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+import Synchronization
+import Testing
+@testable import NazorgIntake
+
+private let logger: Logger = {
+    var l = Logger(label: "intake.tests")
+    l.logLevel = .error
+    return l
+}()
+
+private let pseudonymizer = try! SubjectPseudonymizer(secret: Array("test-only-pseudonym-key-32-bytes!!".utf8))
+
+private func planNotice(noticeId: String = "pi-test-1", bsn: String = "999990019") -> String {
+    """
+    {"type":"DetentionPlanShared","noticeId":"\(noticeId)","municipality":"GM0363","prisonCode":"PI-TEST",
+     "person":{"bsn":"\(bsn)","givenName":"Tessa","surname":"Testpersoon","birthDate":"1990-01-01"},
+     "expectedReleaseDate":"2027-03-15",
+     "needs":[{"domain":"housing","status":"needed"},{"domain":"id","status":"needed"},{"domain":"care","status":"arranged"}],
+     "consents":["housing"]}
+    """
+}
+
+/// The intake router wired to a real producer.
+private func withIntake(bootstrap: String, properties: [String: String] = [:],
+                        _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: bootstrap, properties: properties), logger: logger)
+    let router = Router()
+    IntakeService.addRoutes(to: router, publisher: EventPublisher(producer: producer, source: IntakeService.source),
+                            pseudonymizer: pseudonymizer, logger: logger)
+    let app = Application(router: router)
+    do {
+        try await app.test(.router, body)
+    } catch {
+        await producer.close()
+        throw error
+    }
+    await producer.close()
+}
+
+private func readAll(_ bootstrap: String, topic: String, count: Int) async throws -> [ConsumerRecord] {
+    let consumer = try KafkaConsumer(configuration: KafkaConfiguration(bootstrapServers: bootstrap),
+                                     options: ConsumerOptions(groupID: "reader-\(UUID().uuidString)", topics: [topic]), logger: logger)
+    var records: [ConsumerRecord] = []
+    let deadline = ContinuousClock.now + .seconds(30)
+    while records.count < count && ContinuousClock.now < deadline { records += try await consumer.poll() }
+    await consumer.close()
+    return records
+}
+
+@Suite("Intake API", .serialized)
+struct IntakeAPITests {
+    @Test func acceptedNoticeIsOnKafkaUnderThePseudonymNeverTheBSN() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
+        defer { cluster.shutdown() }
+        try cluster.createTopic(Topics.intakeNotices, partitions: 3)
+        try cluster.createTopic(Topics.consentEvents, partitions: 3)
+        let eventIds = EventIds()
+        try await withIntake(bootstrap: cluster.bootstrapServers) { client in
+            for _ in 0..<2 {
+                try await client.execute(uri: "/v1/notices", method: .post, headers: [.contentType: "application/json"],
+                                         body: ByteBuffer(string: planNotice())) { response in
+                    #expect(response.status == .accepted)
+                    let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String]
+                    eventIds.add(try #require(json?["eventId"]))
+                }
+            }
+        }
+        // Resubmitting the same notice repeats the same event id, so consumers deduplicate it.
+        #expect(eventIds.all.count == 2 && Set(eventIds.all).count == 1)
+        let notices = try await readAll(cluster.bootstrapServers, topic: Topics.intakeNotices, count: 2)
+        let record = try #require(notices.first)
+        let pseudonym = pseudonymizer.pseudonym(forBSN: "999990019")
+        #expect(record.keyText == pseudonym)
+        #expect(record.keyText != "999990019")
+        let event = try ReceivedEvent(record: record)
+        #expect(event.envelope.type == .detentionPlanShared)
+        #expect(event.envelope.id == eventIds.all.first)
+        #expect(event.envelope.subject == pseudonym)
+        let plan = try event.decode(DetentionPlanShared.self)
+        #expect(plan.subjectId == pseudonym)
+        #expect(plan.needs.count == 3)
+        let consents = try await readAll(cluster.bootstrapServers, topic: Topics.consentEvents, count: 1)
+        let consent = try ReceivedEvent(record: try #require(consents.first)).decode(ConsentGiven.self)
+        #expect(consent.domain == .housing)
+        #expect(consent.subjectId == pseudonym)
+    }
+
+    @Test func invalidNoticeNamesEveryBadFieldWithoutEchoingValues() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
+        defer { cluster.shutdown() }
+        let body = """
+            {"type":"DetentionPlanShared","noticeId":"bad notice!","municipality":"GM9999","prisonCode":"PI-TEST",
+             "person":{"bsn":"999990018","givenName":"Tessa","birthDate":"1990-02-30"},
+             "expectedReleaseDate":"2027-03-15","needs":[{"domain":"housing","status":"needed"},{"domain":"moon","status":"needed"}],
+             "consents":["housing"],"offence":"not allowed here"}
+            """
+        try await withIntake(bootstrap: cluster.bootstrapServers) { client in
+            try await client.execute(uri: "/v1/notices", method: .post, headers: [.contentType: "application/json"],
+                                     body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let text = String(buffer: response.body)
+                #expect(!text.contains("999990018"))
+                let problem = try JSONDecoder().decode(ProblemDetails.self, from: Data(buffer: response.body))
+                #expect(problem.statusCode == 400)
+                let fields = Set(problem.errors?.map(\.field) ?? [])
+                #expect(fields == ["/noticeId", "/municipality", "/person/bsn", "/person/surname", "/person/birthDate",
+                                   "/needs/1/domain", "/offence"])
+            }
+            try await client.execute(uri: "/v1/notices", method: .post, body: ByteBuffer(string: "not json")) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func unreachableKafkaGives503() async throws {
+        try await withIntake(bootstrap: "127.0.0.1:1", properties: ["message.timeout.ms": "1500"]) { client in
+            try await client.execute(uri: "/v1/notices", method: .post, body: ByteBuffer(string: planNotice())) { response in
+                #expect(response.status == .serviceUnavailable)
+                let problem = try JSONDecoder().decode(ProblemDetails.self, from: Data(buffer: response.body))
+                #expect(problem.type == "urn:nazorg-hub:problem:kafka-unavailable")
+            }
+        }
+    }
+}
+
+final class EventIds: Sendable {
+    private let ids = Mutex<[String]>([])
+    func add(_ id: String) { ids.withLock { $0.append(id) } }
+    var all: [String] { ids.withLock { $0 } }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+import Testing
+@testable import NazorgPlanning
+
+private let logger: Logger = {
+    var l = Logger(label: "planning.tests")
+    l.logLevel = .error
+    return l
+}()
+
+private let directory = try! PartnerDirectory(partners: [
+    .init(id: "woon-test", name: "Woon", role: .housingCorporation, domains: [.housing], municipalities: ["GM0363"], webhook: nil),
+    .init(id: "id-test", name: "ID", role: .civilAffairs, domains: [.id], municipalities: ["*"], webhook: nil),
+])
+
+private let subject = String(repeating: "5e", count: 16)
+private let person = Person(bsn: "999990019", givenName: "Tessa", surname: "Testpersoon", birthDate: CalendarDate(year: 1990, month: 1, day: 1)!)
+private let release = CalendarDate(year: 2027, month: 3, day: 15)!
+
+private func plan(_ needs: [Domain], noticeId: String = "plan-1") -> IntakeNotice {
+    .detentionPlanShared(DetentionPlanShared(noticeId: noticeId, subjectId: subject, municipality: "GM0363", prisonCode: "PI-TEST",
+                                             person: person, reportedAt: Date(), expectedReleaseDate: release,
+                                             needs: needs.map { Need(domain: $0, status: .needed) } + [Need(domain: .care, status: .arranged)],
+                                             consents: [.housing]))
+}
+
+private func temporaryStore() throws -> (SQLitePlanningStore, String) {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("planning-\(UUID().uuidString).sqlite").path
+    return (try SQLitePlanningStore(path: path), path)
+}
+
+@Suite("Planning")
+struct PlanningTests {
+    let planner = Planner(directory: directory)
+
+    @Test func planOpensCaseAndAssignsATaskPerNeedToTheMunicipalitysPartner() throws {
+        let change = try planner.decide(notice: plan([.housing, .id, .debts]), eventId: "e1", trace: .random(), now: Date(),
+                                        existing: nil, tasks: [])
+        #expect(change.upsertCase?.subjectId == subject)
+        #expect(change.upsertCase?.expectedReleaseDate == release)
+        #expect(Set(change.upsertTasks.map(\.partnerId)) == ["woon-test", "id-test"])
+        let types = change.outbox.map(\.type)
+        #expect(types == [.caseOpened, .taskAssigned, .taskAssigned, .escalationRaised])  // debts: no partner
+        let housing = try #require(change.upsertTasks.first { $0.domain == .housing })
+        #expect(housing.deadline == release)
+        let id = try #require(change.upsertTasks.first { $0.domain == .id })
+        #expect(id.deadline == release.adding(days: -14))
+        // The same input decides the same ids.
+        let again = try planner.decide(notice: plan([.housing, .id, .debts]), eventId: "e1", trace: .random(), now: Date(),
+                                       existing: nil, tasks: [])
+        #expect(again.outbox.map(\.eventId) == change.outbox.map(\.eventId))
+    }
+
+    @Test func redeliveredEventChangesNothingAndStateSurvivesRestart() async throws {
+        let (store, path) = try temporaryStore()
+        let planner = self.planner
+        let notice = plan([.housing, .id])
+        let first = try await store.apply(eventId: "evt-1", subjectId: subject) { existing, tasks in
+            try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), existing: existing, tasks: tasks)
+        }
+        #expect(first)
+        let outbox = try await store.pendingOutbox(limit: 100)
+        #expect(outbox.count == 3)
+        try await store.removeFromOutbox(outbox.map(\.eventId))
+        let second = try await store.apply(eventId: "evt-1", subjectId: subject) { existing, tasks in
+            try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), existing: existing, tasks: tasks)
+        }
+        #expect(!second)
+        #expect(try await store.pendingOutbox(limit: 100).isEmpty)
+
+        let reopened = try SQLitePlanningStore(path: path)
+        let record = try #require(try await reopened.caseRecord(subjectId: subject))
+        #expect(record.person == person)
+        #expect(try await reopened.tasks(caseId: record.caseId).count == 2)
+        // A later plan for the same person with an extra need adds only that task.
+        let later = plan([.housing, .id, .housing].uniqued(), noticeId: "plan-2")
+        let applied = try await reopened.apply(eventId: "evt-2", subjectId: subject) { existing, tasks in
+            try planner.decide(notice: later, eventId: "evt-2", trace: .random(), now: Date(), existing: existing, tasks: tasks)
+        }
+        #expect(applied)
+        #expect(try await reopened.pendingOutbox(limit: 100).isEmpty)
+    }
+
+    @Test func rejectionReturnsTheTaskToTheCoordinatorAsEscalation() throws {
+        let change = try planner.decide(notice: plan([.housing]), eventId: "e1", trace: .random(), now: Date(), existing: nil, tasks: [])
+        let task = try #require(change.upsertTasks.first)
+        let rejected = TaskStatusChanged(taskId: task.taskId, caseId: task.caseId, subjectId: subject, partnerId: "woon-test",
+                                         domain: .housing, status: .rejected, reason: "Geen woning beschikbaar", changedAt: Date())
+        let result = try planner.decide(status: rejected, eventId: "s1", trace: .random(), now: Date(),
+                                        existing: change.upsertCase, tasks: change.upsertTasks)
+        #expect(result.upsertTasks.first?.status == "rejected")
+        #expect(result.outbox.map(\.type) == [.taskStatusChanged, .escalationRaised])
+        let wrongPartner = TaskStatusChanged(taskId: task.taskId, caseId: task.caseId, subjectId: subject, partnerId: "id-test",
+                                             domain: .housing, status: .accepted, changedAt: Date())
+        #expect(throws: PoisonEvent.self) {
+            try planner.decide(status: wrongPartner, eventId: "s2", trace: .random(), now: Date(),
+                               existing: change.upsertCase, tasks: change.upsertTasks)
+        }
+    }
+
+    @Test func engineConsumesNoticesAndPublishesCaseEventsOnKafka() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
+        defer { cluster.shutdown() }
+        try cluster.createTopic(Topics.planningCaseEvents, partitions: 3)
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), logger: logger)
+        let (store, _) = try temporaryStore()
+        let publisher = EventPublisher(producer: producer, source: PlanningService.source)
+        let engine = PlanningEngine(store: store, planner: planner, publisher: publisher, logger: logger)
+        let noticeRecord = try publisher.record(plan([.housing, .id]).payload as! DetentionPlanShared, topic: Topics.intakeNotices,
+                                                key: subject, id: "notice-evt", subject: subject, trace: .random())
+        let received = try ReceivedEvent(record: ConsumerRecord(topic: Topics.intakeNotices, partition: 0, offset: 0,
+                                                                key: noticeRecord.key, value: noticeRecord.value,
+                                                                headers: noticeRecord.headers, timestampMilliseconds: nil))
+        try await engine.handle(received)
+        try await engine.handle(received)  // redelivery
+        await producer.close()
+        let consumer = try KafkaConsumer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers),
+                                         options: ConsumerOptions(groupID: "check", topics: [Topics.planningCaseEvents]), logger: logger)
+        var records: [ConsumerRecord] = []
+        let deadline = ContinuousClock.now + .seconds(20)
+        while records.count < 3 && ContinuousClock.now < deadline { records += try await consumer.poll() }
+        // Nothing more arrives: the redelivery produced no events.
+        records += try await consumer.poll()
+        await consumer.close()
+        let types = try records.map { try ReceivedEvent(record: $0).envelope.type }
+        #expect(types.filter { $0 == .caseOpened }.count == 1)
+        #expect(types.filter { $0 == .taskAssigned }.count == 2)
+        #expect(records.count == 3)
+        #expect(records.allSatisfy { $0.keyText == subject })
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
