@@ -23,7 +23,8 @@ struct E2EError: Error, CustomStringConvertible {
 final class ServiceProcess: Sendable {
     let name: String
     private let process: Process
-    private let output = Mutex<[String]>([])
+    private let output = OutputLines()
+    private let standardOutput = OutputLines()
 
     init(_ name: String, arguments: [String], environment: [String: String] = [:]) throws {
         self.name = name
@@ -37,19 +38,31 @@ final class ServiceProcess: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         self.process = process
-        for pipe in [stdout, stderr] {
+        for (pipe, isStandardOutput) in [(stdout, true), (stderr, false)] {
             let collected = LineCollector()
-            pipe.fileHandleForReading.readabilityHandler = { [output] handle in
+            pipe.fileHandleForReading.readabilityHandler = { [output, standardOutput] handle in
                 let data = handle.availableData
                 guard !data.isEmpty else { return }
                 let lines = collected.append(data)
-                output.withLock { $0 += lines }
+                output.append(lines)
+                if isStandardOutput { standardOutput.append(lines) }
             }
         }
         try process.run()
     }
 
-    var lines: [String] { output.withLock { $0 } }
+    var lines: [String] { output.all }
+
+    /// Waits for the first line on standard output.
+    func firstOutputLine(timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = standardOutput.all.first { return line }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw E2EError("\(name) printed nothing on standard output; last output:\n\(lines.suffix(15).joined(separator: "\n"))")
+    }
     var isRunning: Bool { process.isRunning }
 
     /// Waits for a line that contains `text`; returns it.
@@ -99,4 +112,11 @@ final class LineCollector: Sendable {
             return lines
         }
     }
+}
+
+/// Lines a process printed so far.
+final class OutputLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ new: [String]) { lines.withLock { $0 += new } }
+    var all: [String] { lines.withLock { $0 } }
 }

@@ -61,7 +61,7 @@ struct WholeChainTests {
 
         // The broker, then every service as its own process.
         let broker = try ServiceProcess("broker", arguments: ["broker", "--brokers", "3", "--partitions", "3", "--partners", partners.path])
-        let bootstrap = try await broker.waitForLine(containing: ":")
+        let bootstrap = try await broker.firstOutputLine()
         let fast = "session.timeout.ms=6000;heartbeat.interval.ms=500;fetch.wait.max.ms=50"
         func start(_ service: String, _ extra: [String] = []) throws -> ServiceProcess {
             try ServiceProcess(service, arguments: [service, "--kafka", bootstrap, "--port", "0",
@@ -155,7 +155,10 @@ struct WholeChainTests {
         } catch {
             for service in services + [broker] {
                 print("--- \(service.name)\n" + service.lines.suffix(20).joined(separator: "\n"))
+                _ = await service.terminate()
             }
+            try? await http.shutdown()
+            webhookTask.cancel()
             throw error
         }
 

@@ -28,8 +28,7 @@ struct BrokerCommand: AsyncParsableCommand {
         let directory = try partners.map(PartnerDirectory.init(contentsOf:))
         let cluster = try EmbeddedKafkaCluster(brokers: brokers, logger: logger)
         try createTopics(in: cluster, partners: directory, partitions: partitions)
-        print(cluster.bootstrapServers)
-        fflush(stdout)
+        printFlushed(cluster.bootstrapServers)
         logger.info("embedded broker running", metadata: ["kafka.bootstrap": .string(cluster.bootstrapServers),
                                                          "kafka.brokers": "\(brokers)"])
         try await runUntilSignalled([], extra: [EmbeddedBrokerService(cluster: cluster)], logger: logger)

@@ -48,3 +48,8 @@ func makeLogger(_ label: String) -> Logger {
     JSONLogHandler.bootstrapOnce()
     return Logger(label: label)
 }
+
+/// Prints a line to standard output at once (the broker's first line is read by other programs).
+func printFlushed(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

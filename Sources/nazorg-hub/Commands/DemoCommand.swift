@@ -10,6 +10,7 @@ import NazorgKafka
 import NazorgMonitoring
 import NazorgPlanning
 import NazorgRuntime
+import ServiceLifecycle
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,7 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
         let desk = DeskSimulator(client: http.client, intakeURL: "http://127.0.0.1:\(port + 1)", people: people,
                                  interval: .milliseconds(Int(interval * 1000)),
                                  municipalities: Self.municipalities, logger: logger)
-        print("""
+        printFlushed("""
             nazorg-hub demo is running (synthetic data only)
               monitoring dashboard  http://127.0.0.1:\(port)/
               metrics               http://127.0.0.1:\(port)/metrics
@@ -69,7 +70,6 @@ struct DemoCommand: AsyncParsableCommand {
               kafka bootstrap       \(cluster.bootstrapServers)   (try: kcat -b \(cluster.bootstrapServers) -L)
             Press Ctrl-C to stop.
             """)
-        fflush(stdout)
         var extra: [any Service] = [EmbeddedBrokerService(cluster: cluster), http,
                                     simulatorEndpoint.application(router: simulatorRouter, name: "partner-simulator", logger: logger)]
         if let exitAfter { extra.append(StopAfter(delay: .milliseconds(Int(exitAfter * 1000)))) }

@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NazorgContracts
+import NazorgRuntime
+
+/// The partner-facing status API: a partner reports accepted, rejected or completed for a
+/// task that was offered to it, and the adapters publish `TaskStatusChanged`.
+struct StatusRoutes: Sendable {
+    /// The longest `Idempotency-Key` the contract allows.
+    static let maximumIdempotencyKeyLength = 128
+    static let maximumBodySize = 16 * 1024
+
+    let directory: PartnerDirectory
+    let store: any OfferStore
+    let publisher: EventPublisher
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/v1/partners/:partnerId/tasks/:taskId/status") { request, context in
+            try await report(request: request, context: context)
+        }
+    }
+
+    func report(request: Request, context: BasicRequestContext) async throws -> Response {
+        let partnerId = try context.parameters.require("partnerId")
+        let taskId = try context.parameters.require("taskId")
+        // One answer for an unknown partner and for someone else's task: a partner never
+        // learns which tasks exist elsewhere.
+        guard directory.partner(id: partnerId) != nil, let offer = try await store.offer(partnerId: partnerId, taskId: taskId) else {
+            throw ProblemDetails.notFound("No task with this id was offered to this partner.")
+        }
+
+        let idempotencyKey = request.headers[.idempotencyKey]
+        if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > Self.maximumIdempotencyKeyLength {
+            throw ProblemDetails(type: "urn:nazorg-hub:problem:invalid-request", title: "The request is not valid",
+                                 status: .badRequest,
+                                 detail: "The Idempotency-Key header must be 1 to \(Self.maximumIdempotencyKeyLength) characters.")
+        }
+        let body = try await request.body.collect(upTo: Self.maximumBodySize)
+        let report = try StatusReport.parse(Data(buffer: body))
+
+        let event = TaskStatusChanged(taskId: taskId, caseId: offer.caseId, subjectId: offer.subjectId, partnerId: partnerId,
+                                      domain: offer.domain, status: report.status, reason: report.reason, changedAt: now())
+        let eventId = idempotencyKey.map { DeterministicID.string("status", partnerId, taskId, $0) }
+            ?? UUID().uuidString.lowercased()
+        let trace = request.headers[.traceparent].flatMap(TraceParent.init)?.child()
+            ?? offer.traceparent.flatMap(TraceParent.init)?.child()
+            ?? .random()
+        do {
+            try await publisher.publish(event, topic: Topics.partnerStatus, key: offer.subjectId, id: eventId,
+                                        subject: offer.subjectId, trace: trace)
+        } catch {
+            logger.error("status event not acknowledged", metadata: [
+                "partner.id": .string(partnerId), "task.id": .string(taskId), "kafka.error": "\(error)",
+            ])
+            var response = try ProblemDetails.kafkaUnavailable("The status could not be stored; retry later with the same Idempotency-Key.")
+                .response(from: request, context: context)
+            response.headers[.retryAfter] = "5"
+            return response
+        }
+        logger.info("task status reported", metadata: [
+            "partner.id": .string(partnerId), "task.id": .string(taskId), "task.status": .string(report.status.rawValue),
+            "event.id": .string(eventId),
+        ])
+        let answer = try JSONEncoder().encode(["eventId": eventId])
+        return Response(status: .accepted, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(data: answer)))
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let traceparent = HTTPField.Name("traceparent")!
+}

@@ -1,0 +1,116 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NazorgContracts
+import NazorgRuntime
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+
+/// Delivers task offers to one partner's webhook as CloudEvents in HTTP binary mode.
+///
+/// The body is the Kafka record's value, byte for byte: the filter already reduced it to
+/// what this partner may see. Only CloudEvents attributes, the trace and the idempotency
+/// key travel as headers; the record key, the subject pseudonym and internal `nazorg_*`
+/// headers stay inside the hub.
+public struct WebhookDeliverer: Sendable {
+    /// What one answer of the partner means for the offer.
+    public enum Outcome: Sendable, Equatable {
+        case delivered
+        case retry
+        case rejected
+    }
+
+    public let partnerId: String
+    public let url: String
+    let httpClient: HTTPClient
+    let timeout: Duration
+    let maximumRetryAfter: Duration
+    let logger: Logger
+
+    public init(partnerId: String, url: String, httpClient: HTTPClient, timeout: Duration = .seconds(10),
+                maximumRetryAfter: Duration = .seconds(30), logger: Logger) {
+        self.partnerId = partnerId
+        self.url = url
+        self.httpClient = httpClient
+        self.timeout = timeout
+        self.maximumRetryAfter = maximumRetryAfter
+        self.logger = logger
+    }
+
+    /// 2xx is received; 408, 429 and 5xx are worth another try; any other answer is a
+    /// permanent refusal (as the partner-webhook contract says).
+    public static func outcome(status: Int) -> Outcome {
+        switch status {
+        case 200..<300: return .delivered
+        case 408, 429, 500..<600: return .retry
+        default: return .rejected
+        }
+    }
+
+    /// The HTTP headers of one offer delivery.
+    public static func headers(for event: ReceivedEvent, idempotencyKey: String) -> [(String, String)] {
+        let envelope = event.envelope
+        return [
+            ("Content-Type", CloudEventHeader.jsonContentType),
+            ("Idempotency-Key", idempotencyKey),
+            ("ce-specversion", CloudEventHeader.specVersionValue),
+            ("ce-id", envelope.id),
+            ("ce-type", envelope.type.ceType),
+            ("ce-source", envelope.source),
+            // The original text, so the partner sees exactly the time the producer wrote.
+            ("ce-time", event.record.headers.text(CloudEventHeader.time) ?? ContractCoding.timestamp(envelope.time)),
+            ("ce-dataschema", envelope.type.schemaURN),
+            ("traceparent", envelope.traceparent.description),
+        ]
+    }
+
+    /// POSTs the offer once. Returns on 2xx; throws ``WebhookDeliveryError`` when a later
+    /// attempt may succeed and `PoisonEvent` when the partner refused the offer for good.
+    public func deliver(_ event: ReceivedEvent, idempotencyKey: String) async throws {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for (name, value) in Self.headers(for: event, idempotencyKey: idempotencyKey) {
+            request.headers.add(name: name, value: value)
+        }
+        request.body = .bytes(ByteBuffer(bytes: event.record.value))
+
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(request, timeout: .milliseconds(timeout.wholeMilliseconds))
+            // Read (and drop) the answer so the connection can be reused.
+            _ = try await response.body.collect(upTo: 64 * 1024)
+        } catch {
+            throw WebhookDeliveryError(code: .transport, partnerId: partnerId,
+                                       message: "the partner's webhook could not be reached (\(type(of: error)))")
+        }
+
+        let status = Int(response.status.code)
+        switch Self.outcome(status: status) {
+        case .delivered:
+            return
+        case .retry:
+            let retryAfter = Self.retryAfter(response.headers.first(name: "Retry-After"), cap: maximumRetryAfter)
+            throw WebhookDeliveryError(code: status == 429 ? .partnerThrottled : .partnerUnavailable, partnerId: partnerId,
+                                       statusCode: status, retryAfter: retryAfter,
+                                       message: "the partner's webhook asked to try again later")
+        case .rejected:
+            throw PoisonEvent(reason: "partner-rejected", detail: "HTTP \(status)")
+        }
+    }
+
+    /// A `Retry-After` in seconds, capped; HTTP dates and nonsense are ignored (the
+    /// consumer's own back-off applies then).
+    static func retryAfter(_ value: String?, cap: Duration) -> Duration? {
+        guard let value, let seconds = Int(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 else { return nil }
+        return min(.seconds(seconds), cap)
+    }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds, for APIs that count in them.
+    var wholeMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

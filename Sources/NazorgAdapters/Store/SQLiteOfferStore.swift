@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import NazorgContracts
+
+/// ``OfferStore`` in one SQLite file (GRDB). GRDB runs every access on its own serial
+/// queue, so the cooperative pool never blocks on disk.
+public final class SQLiteOfferStore: OfferStore {
+    private let database: DatabaseQueue
+
+    /// Opens (and migrates) the store at `path`; nil keeps it in memory, for tests.
+    public init(path: String?) throws {
+        database = try path.map { try DatabaseQueue(path: $0) } ?? DatabaseQueue()
+        try Self.migrator.migrate(database)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-offers") { db in
+            try db.create(table: "offers") { t in
+                t.primaryKey("offer_id", .text)
+                t.column("task_id", .text).notNull()
+                t.column("partner_id", .text).notNull()
+                t.column("domain", .text).notNull()
+                t.column("subject_id", .text).notNull()
+                t.column("case_id", .text).notNull()
+                t.column("traceparent", .text)
+                t.column("offered_at", .double).notNull()
+                t.column("delivered_at", .double)
+            }
+            try db.create(index: "offers_by_partner_task", on: "offers", columns: ["partner_id", "task_id", "offered_at"])
+        }
+        return migrator
+    }
+
+    public func record(_ offer: OfferRecord) async throws {
+        try await database.write { db in
+            try db.execute(sql: """
+                INSERT INTO offers (offer_id, task_id, partner_id, domain, subject_id, case_id, traceparent, offered_at, delivered_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(offer_id) DO NOTHING
+                """, arguments: [offer.offerId, offer.taskId, offer.partnerId, offer.domain.rawValue, offer.subjectId,
+                                 offer.caseId.uuidString.lowercased(), offer.traceparent,
+                                 offer.offeredAt.timeIntervalSince1970, offer.deliveredAt?.timeIntervalSince1970])
+        }
+    }
+
+    public func markDelivered(offerId: String, at date: Date) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE offers SET delivered_at = ? WHERE offer_id = ? AND delivered_at IS NULL",
+                           arguments: [date.timeIntervalSince1970, offerId])
+        }
+    }
+
+    public func offer(partnerId: String, taskId: String) async throws -> OfferRecord? {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT * FROM offers WHERE partner_id = ? AND task_id = ? ORDER BY offered_at DESC, offer_id DESC LIMIT 1
+                """, arguments: [partnerId, taskId]) else { return nil }
+            return try Self.offer(from: row)
+        }
+    }
+
+    private static func offer(from row: Row) throws -> OfferRecord {
+        let domainValue: String = row["domain"]
+        let caseValue: String = row["case_id"]
+        guard let domain = Domain(rawValue: domainValue), let caseId = UUID(uuidString: caseValue) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "an offers row has an unknown domain or case id")
+        }
+        let deliveredAt: Double? = row["delivered_at"]
+        return OfferRecord(offerId: row["offer_id"], taskId: row["task_id"], partnerId: row["partner_id"], domain: domain,
+                           subjectId: row["subject_id"], caseId: caseId, traceparent: row["traceparent"],
+                           offeredAt: Date(timeIntervalSince1970: row["offered_at"]),
+                           deliveredAt: deliveredAt.map { Date(timeIntervalSince1970: $0) })
+    }
+}

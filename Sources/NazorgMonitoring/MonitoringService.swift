@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Logging
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+import ServiceLifecycle
+
+/// Monitoring: the read model and dashboard for RCN staff, built only from the
+/// pseudonymous monitoring feed.
+public enum MonitoringService {
+    /// Builds the service with its read model at `<dataDirectory>/monitoring.sqlite`.
+    public static func make(options: ServiceOptions, logger: Logger) throws -> ServiceAssembly {
+        try make(options: options, store: try SQLiteMonitoringStore(path: try options.dataFile("monitoring.sqlite")), logger: logger)
+    }
+
+    /// Builds the service around a given store.
+    public static func make(options: ServiceOptions, store: any MonitoringStore, logger: Logger) throws -> ServiceAssembly {
+        // The producer writes dead letters and answers the readiness probe; monitoring
+        // publishes nothing else.
+        let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
+        let consumer = try KafkaConsumer(
+            configuration: options.kafka,
+            options: ConsumerOptions(groupID: options.group("monitoring"), topics: [Topics.monitoringFeed]),
+            logger: logger)
+        let handler = FeedHandler(store: store, logger: logger)
+        let consumerService = EventConsumerService(
+            name: "monitoring", consumer: consumer, deadLetters: DeadLetterWriter(producer: producer, service: "monitoring"),
+            logger: logger, handler: handler.handle)
+
+        let router = Router()
+        HealthRoutes.add(to: router) { await producer.isConnected() }
+        MonitoringRoutes(store: store, logger: logger).add(to: router)
+        let endpoint = HTTPEndpoint(host: options.host, port: options.port)
+        return ServiceAssembly(name: "monitoring", endpoint: endpoint, services: [
+            ProducerLifecycleService(producer: producer),
+            consumerService,
+            endpoint.application(router: router, name: "nazorg-hub-monitoring", logger: logger),
+        ])
+    }
+}
+
+/// Folds each FlowObserved event into the read model.
+struct FeedHandler: Sendable {
+    let store: any MonitoringStore
+    let logger: Logger
+
+    func handle(_ event: ReceivedEvent) async throws {
+        let observation = try event.decode(FlowObserved.self)
+        let applied = try await store.apply(observation)
+        logger.debug(applied ? "observation applied" : "observation already applied", metadata: [
+            "observation.id": .string(observation.observationId),
+            "observation.type": .string(observation.sourceEventType.rawValue),
+        ])
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+import NazorgContracts
+
+/// ``MonitoringStore`` in one SQLite file (GRDB).
+///
+/// Every observation is applied at most once (its id is stored in the same transaction as
+/// its effect), and the result does not depend on arrival order: a case is open when it
+/// was opened and not closed, whatever came first; a task's status is the one with the
+/// latest `occurredAt` (ties go to the later stage: accepted < rejected < completed); the
+/// partner named by TaskAssigned wins over one named by a status.
+public final class SQLiteMonitoringStore: MonitoringStore {
+    private let database: DatabaseQueue
+
+    /// Opens (and migrates) the store at `path`; nil keeps it in memory, for tests.
+    public init(path: String?) throws {
+        database = try path.map { try DatabaseQueue(path: $0) } ?? DatabaseQueue()
+        try Self.migrator.migrate(database)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-read-model") { db in
+            try db.create(table: "observations") { t in
+                t.primaryKey("observation_id", .text)
+                t.column("source_event_type", .text).notNull()
+                t.column("occurred_at", .double).notNull()
+            }
+            try db.create(table: "cases") { t in
+                t.primaryKey("case_id", .text)
+                t.column("opened", .boolean).notNull().defaults(to: false)
+                t.column("closed", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "tasks") { t in
+                t.primaryKey("task_id", .text)
+                t.column("assigned", .boolean).notNull().defaults(to: false)
+                t.column("assigned_partner_id", .text)
+                t.column("status_partner_id", .text)
+                t.column("domain", .text)
+                t.column("status", .text)
+                t.column("status_at", .double)
+                t.column("status_rank", .integer)
+            }
+        }
+        return migrator
+    }
+
+    @discardableResult
+    public func apply(_ observation: FlowObserved) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(sql: """
+                INSERT INTO observations (observation_id, source_event_type, occurred_at) VALUES (?, ?, ?)
+                ON CONFLICT(observation_id) DO NOTHING
+                """, arguments: [observation.observationId, observation.sourceEventType.rawValue,
+                                 observation.occurredAt.timeIntervalSince1970])
+            guard db.changesCount > 0 else { return false }
+            try Self.fold(observation, into: db)
+            return true
+        }
+    }
+
+    private static func fold(_ o: FlowObserved, into db: Database) throws {
+        switch o.sourceEventType {
+        case .caseOpened, .caseClosed:
+            guard let caseId = o.caseId?.uuidString.lowercased() else { return }
+            let column = o.sourceEventType == .caseOpened ? "opened" : "closed"
+            try db.execute(sql: """
+                INSERT INTO cases (case_id, \(column)) VALUES (?, 1)
+                ON CONFLICT(case_id) DO UPDATE SET \(column) = 1
+                """, arguments: [caseId])
+        case .taskAssigned:
+            guard let taskId = o.taskId else { return }
+            try db.execute(sql: """
+                INSERT INTO tasks (task_id, assigned, assigned_partner_id, domain) VALUES (?, 1, ?, ?)
+                ON CONFLICT(task_id) DO UPDATE SET
+                    assigned = 1,
+                    assigned_partner_id = COALESCE(excluded.assigned_partner_id, tasks.assigned_partner_id),
+                    domain = COALESCE(excluded.domain, tasks.domain)
+                """, arguments: [taskId, o.partnerId, o.domain?.rawValue])
+        case .taskStatusChanged:
+            guard let taskId = o.taskId, let status = o.status else { return }
+            let at = o.occurredAt.timeIntervalSince1970
+            try db.execute(sql: """
+                INSERT INTO tasks (task_id, status_partner_id, domain, status, status_at, status_rank) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(task_id) DO UPDATE SET
+                    status_partner_id = COALESCE(tasks.status_partner_id, excluded.status_partner_id),
+                    domain = COALESCE(tasks.domain, excluded.domain),
+                    status = CASE WHEN \(Self.newer) THEN excluded.status ELSE tasks.status END,
+                    status_rank = CASE WHEN \(Self.newer) THEN excluded.status_rank ELSE tasks.status_rank END,
+                    status_at = CASE WHEN \(Self.newer) THEN excluded.status_at ELSE tasks.status_at END
+                """, arguments: [taskId, o.partnerId, o.domain?.rawValue, status.rawValue, at, rank(status)])
+        default:
+            // Notices and escalations are counted from `observations`; other types carry
+            // nothing the dashboard shows.
+            return
+        }
+    }
+
+    /// True when the incoming status is later than the stored one (or there is none).
+    private static let newer = """
+        (tasks.status IS NULL OR excluded.status_at > tasks.status_at
+         OR (excluded.status_at = tasks.status_at AND excluded.status_rank > tasks.status_rank))
+        """
+
+    private static func rank(_ status: TaskStatus) -> Int {
+        switch status {
+        case .accepted: return 1
+        case .rejected: return 2
+        case .completed: return 3
+        }
+    }
+
+    public func summary() async throws -> MonitoringSummary {
+        try await database.read { db in
+            var summary = MonitoringSummary()
+            for type in MonitoringSummary.noticeTypes { summary.noticesByType[type.rawValue] = 0 }
+            for status in MonitoringSummary.taskStatuses { summary.tasksByStatus[status] = 0 }
+
+            let byType = try Row.fetchAll(db, sql: "SELECT source_event_type, COUNT(*) AS n FROM observations GROUP BY source_event_type")
+            for row in byType {
+                let name: String = row["source_event_type"]
+                let count: Int = row["n"]
+                guard let type = EventType(rawValue: name) else { continue }
+                if type.isIntakeNotice {
+                    summary.noticesByType[name] = count
+                    summary.notices += count
+                } else if type == .escalationRaised {
+                    summary.escalations += count
+                }
+            }
+
+            summary.openCases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE opened = 1 AND closed = 0") ?? 0
+
+            let tasks = try Row.fetchAll(db, sql: """
+                SELECT COALESCE(status, 'assigned') AS status, COALESCE(assigned_partner_id, status_partner_id) AS partner,
+                       COUNT(*) AS n
+                FROM tasks GROUP BY 1, 2
+                """)
+            for row in tasks {
+                let status: String = row["status"]
+                let partner: String? = row["partner"]
+                let count: Int = row["n"]
+                summary.tasksByStatus[status, default: 0] += count
+                if let partner {
+                    if summary.tasksByPartner[partner] == nil {
+                        summary.tasksByPartner[partner] = Dictionary(uniqueKeysWithValues: MonitoringSummary.taskStatuses.map { ($0, 0) })
+                    }
+                    summary.tasksByPartner[partner]?[status, default: 0] += count
+                }
+            }
+            return summary
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import AsyncHTTPClient
+import Foundation
+import NazorgAdapters
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+import Synchronization
+import Testing
+
+@Suite(.serialized)
+struct StatusAPITests {
+    let housing = "test-woningcorporatie"
+    let debts = "test-schuldhulp"
+    let subjectId = "0123456789abcdef0123456789abcdef"
+
+    /// Runs the adapters with two partners, delivers one housing offer to the first, and hands
+    /// the status URL base to `body`.
+    func withDeliveredOffer(caseId: UUID, _ body: (_ fixture: AdaptersFixture, _ baseURL: String) async throws -> Void) async throws {
+        let fixture = try AdaptersFixture()
+        let housingHook = WebhookReceiver()
+        let debtsHook = WebhookReceiver()
+        try await withServices([housingHook.service(), debtsHook.service()]) {
+            let directory = try fixture.directory([housing: try await housingHook.url(), debts: try await debtsHook.url()])
+            let assembly = try AdaptersService.make(options: fixture.options, directory: directory, httpClient: .shared, logger: testLogger)
+            try await withServices(assembly.services) {
+                try await fixture.producer.send(offerRecord(sampleOffer(partnerId: housing, taskId: "task-1"), subjectId: subjectId,
+                                                            caseId: caseId, producer: fixture.producer))
+                try await waitUntil("the offer was delivered") { housingHook.received.count >= 1 }
+                let port = try await assembly.endpoint.waitForPort()
+                try await body(fixture, "http://127.0.0.1:\(port)")
+            }
+        }
+        await fixture.close()
+    }
+
+    @Test func rejectionNeedsAReasonAndIsPublishedWithTheCaseOfTheOffer() async throws {
+        let caseId = UUID()
+        try await withDeliveredOffer(caseId: caseId) { fixture, base in
+            let url = "\(base)/v1/partners/\(housing)/tasks/task-1/status"
+            let invalid = try await post(url, json: #"{"status":"rejected"}"#)
+            #expect(invalid.status == 400)
+            let problem = try JSONDecoder().decode(ProblemDetails.self, from: Data(invalid.body.utf8))
+            #expect(problem.errors?.map(\.field) == ["/reason"])
+            #expect(problem.statusCode == 400)
+
+            let accepted = try await post(url, json: #"{"status":"rejected","reason":"Geen woning in deze regio."}"#,
+                                          headers: ["Idempotency-Key": "report-1"])
+            #expect(accepted.status == 202)
+            let eventId = DeterministicID.string("status", housing, "task-1", "report-1")
+            #expect(accepted.body.contains(eventId))
+
+            let consumer = try KafkaConsumer(configuration: fastKafka(fixture.cluster.bootstrapServers),
+                                             options: ConsumerOptions(groupID: "status-reader-\(UUID())", topics: [Topics.partnerStatus]),
+                                             logger: testLogger)
+            let found = FoundEvent()
+            try await waitUntil("the status event is on the partner-status topic") {
+                for record in try await consumer.poll() where record.headers.text(CloudEventHeader.id) == eventId {
+                    found.set(record)
+                }
+                return found.record != nil
+            }
+            await consumer.close()
+            let record = try #require(found.record)
+            let event = try ReceivedEvent(record: record)
+            let changed = try event.decode(TaskStatusChanged.self)
+            #expect(changed.caseId == caseId)
+            #expect(changed.subjectId == subjectId)
+            #expect(changed.partnerId == housing)
+            #expect(changed.taskId == "task-1")
+            #expect(changed.domain == .housing)
+            #expect(changed.status == .rejected)
+            #expect(changed.reason == "Geen woning in deze regio.")
+            #expect(record.key.map { String(decoding: $0, as: UTF8.self) } == subjectId)
+            #expect(event.envelope.subject == subjectId)
+            #expect(event.envelope.source == AdaptersService.source)
+        }
+    }
+
+    @Test func anotherPartnersTaskIsNotFound() async throws {
+        try await withDeliveredOffer(caseId: UUID()) { _, base in
+            let otherPartner = try await post("\(base)/v1/partners/\(debts)/tasks/task-1/status", json: #"{"status":"accepted"}"#)
+            #expect(otherPartner.status == 404)
+            #expect(!otherPartner.body.contains(housing))
+            let unknownPartner = try await post("\(base)/v1/partners/nobody/tasks/task-1/status", json: #"{"status":"accepted"}"#)
+            #expect(unknownPartner.status == 404)
+            let unknownTask = try await post("\(base)/v1/partners/\(housing)/tasks/task-9/status", json: #"{"status":"accepted"}"#)
+            #expect(unknownTask.status == 404)
+            let ready = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(base)/health/ready"), timeout: .seconds(10))
+            #expect(ready.status == .ok)
+            let own = try await post("\(base)/v1/partners/\(housing)/tasks/task-1/status", json: #"{"status":"accepted"}"#)
+            #expect(own.status == 202)
+        }
+    }
+}
+
+final class FoundEvent: Sendable {
+    private let state = Mutex<ConsumerRecord?>(nil)
+    func set(_ record: ConsumerRecord) { state.withLock { $0 = record } }
+    var record: ConsumerRecord? { state.withLock { $0 } }
+}

@@ -1,0 +1,121 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NazorgAdapters
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+let testLogger: Logger = {
+    var logger = Logger(label: "nazorg.adapters.tests")
+    logger.logLevel = .error
+    return logger
+}()
+
+/// Consumer settings that make joining a group quick on the embedded broker.
+func fastKafka(_ bootstrap: String) -> KafkaConfiguration {
+    KafkaConfiguration(bootstrapServers: bootstrap, clientID: "adapters-tests", properties: [
+        "session.timeout.ms": "4000",
+        "heartbeat.interval.ms": "300",
+        "fetch.wait.max.ms": "50",
+        "topic.metadata.refresh.interval.ms": "1000",
+    ])
+}
+
+/// Waits until `condition` holds, polling; fails the test when `timeout` passes first.
+func waitUntil(_ what: String, timeout: Duration = .seconds(30),
+               _ condition: @Sendable () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    Issue.record("timed out waiting until \(what)")
+    throw CancellationError()
+}
+
+/// Runs `services` in a service group while `body` runs, then shuts the group down gracefully.
+func withServices<T: Sendable>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
+    let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: testLogger))
+    let running = Task { try await group.run() }
+    do {
+        let result = try await body()
+        await group.triggerGracefulShutdown()
+        try await running.value
+        return result
+    } catch {
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+        throw error
+    }
+}
+
+/// A partner's webhook in the test: answers with scripted statuses (then 200) and records
+/// every request it received.
+final class WebhookReceiver: Sendable {
+    struct Received: Sendable {
+        /// Header names in lowercase.
+        var headers: [String: String]
+        var body: [UInt8]
+    }
+
+    private let state: Mutex<(script: [Int], received: [Received])>
+    let endpoint = HTTPEndpoint(host: "127.0.0.1", port: 0)
+
+    init(answers: [Int] = []) {
+        state = Mutex((script: answers, received: []))
+    }
+
+    var received: [Received] { state.withLock { $0.received } }
+
+    /// The HTTP server to run next to the adapters.
+    func service() -> some Service {
+        let router = Router()
+        router.post("/hook") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            let status = self.state.withLock { state -> Int in
+                state.received.append(Received(headers: headers, body: Array(buffer: body)))
+                return state.script.isEmpty ? 200 : state.script.removeFirst()
+            }
+            return Response(status: .init(code: status))
+        }
+        return endpoint.application(router: router, name: "webhook-receiver", logger: testLogger)
+    }
+
+    func url() async throws -> String {
+        "http://127.0.0.1:\(try await endpoint.waitForPort())/hook"
+    }
+}
+
+/// Builds a TaskOffered record as the filter writes it onto a partner topic.
+func offerRecord(_ offer: TaskOffered, subjectId: String, caseId: UUID, producer: KafkaProducer) throws -> ProducerRecord {
+    let publisher = EventPublisher(producer: producer, source: "/nazorg-hub/filter")
+    var record = try publisher.record(offer, topic: Topics.partnerTasks(offer.partnerId), key: subjectId,
+                                      id: DeterministicID.string("offer", offer.offerId), subject: subjectId, trace: .random())
+    record.headers.append(KafkaHeader(HubHeader.caseId, caseId.uuidString.lowercased()))
+    return record
+}
+
+func sampleOffer(partnerId: String, taskId: String, domain: Domain = .housing) -> TaskOffered {
+    TaskOffered(offerId: "offer-\(taskId)", taskId: taskId, partnerId: partnerId, domain: domain,
+                deadline: CalendarDate(year: 2027, month: 3, day: 1)!, processingActivityId: "pa-\(domain.rawValue)-offer",
+                subject: TaskOffered.Subject(givenName: "Tessa", surname: "Testpersoon", municipality: "0363"))
+}
+
+/// POSTs JSON and returns the status and body.
+func post(_ url: String, json: String, headers: [String: String] = [:]) async throws -> (status: Int, body: String) {
+    var request = HTTPClientRequest(url: url)
+    request.method = .POST
+    request.headers.add(name: "Content-Type", value: "application/json")
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
+    request.body = .bytes(ByteBuffer(string: json))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+    let body = try await response.body.collect(upTo: 1 << 20)
+    return (Int(response.status.code), String(buffer: body))
+}

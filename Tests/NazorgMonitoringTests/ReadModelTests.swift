@@ -1,0 +1,126 @@
+import Foundation
+import NazorgContracts
+import NazorgMonitoring
+import Testing
+
+/// Observations as the filter would write them; ids and times are synthetic.
+enum Feed {
+    static let caseId = UUID(uuidString: "6f1c2a8e-0000-4000-8000-000000000001")!
+    static let subject = "0123456789abcdef0123456789abcdef"
+
+    static func at(_ second: Int) -> Date { Date(timeIntervalSince1970: 1_800_000_000 + Double(second)) }
+
+    static func notice(_ id: String, _ type: EventType, _ second: Int = 0) -> FlowObserved {
+        FlowObserved(observationId: id, sourceEventType: type, subjectId: subject, municipality: "0363", occurredAt: at(second))
+    }
+
+    static func opened(_ id: String, _ second: Int = 1) -> FlowObserved {
+        FlowObserved(observationId: id, sourceEventType: .caseOpened, subjectId: subject, caseId: caseId, occurredAt: at(second))
+    }
+
+    static func closed(_ id: String, _ second: Int = 50) -> FlowObserved {
+        FlowObserved(observationId: id, sourceEventType: .caseClosed, subjectId: subject, caseId: caseId, occurredAt: at(second))
+    }
+
+    static func assigned(_ id: String, task: String, partner: String, _ second: Int = 2) -> FlowObserved {
+        FlowObserved(observationId: id, sourceEventType: .taskAssigned, subjectId: subject, caseId: caseId, taskId: task,
+                     domain: .housing, partnerId: partner, occurredAt: at(second))
+    }
+
+    static func status(_ id: String, task: String, partner: String, _ status: TaskStatus, _ second: Int) -> FlowObserved {
+        FlowObserved(observationId: id, sourceEventType: .taskStatusChanged, subjectId: subject, caseId: caseId, taskId: task,
+                     domain: .housing, partnerId: partner, status: status, occurredAt: at(second))
+    }
+
+    static func escalation(_ id: String, _ second: Int = 30) -> FlowObserved {
+        FlowObserved(observationId: id, sourceEventType: .escalationRaised, subjectId: subject, caseId: caseId, occurredAt: at(second))
+    }
+
+    /// 2 notices, 1 open case, 3 tasks over two partners (assigned, accepted, rejected).
+    static let standard: [FlowObserved] = [
+        notice("n-1", .detentionStarted), notice("n-2", .releaseScheduled, 1), opened("c-1"),
+        assigned("a-1", task: "t-1", partner: "test-woningcorporatie"),
+        assigned("a-2", task: "t-2", partner: "test-woningcorporatie"),
+        assigned("a-3", task: "t-3", partner: "test-schuldhulp"),
+        status("s-2", task: "t-2", partner: "test-woningcorporatie", .accepted, 10),
+        status("s-3", task: "t-3", partner: "test-schuldhulp", .rejected, 11),
+    ]
+
+    static let standardSummary = MonitoringSummary(
+        notices: 2,
+        noticesByType: Dictionary(uniqueKeysWithValues: MonitoringSummary.noticeTypes.map {
+            ($0.rawValue, $0 == .detentionStarted || $0 == .releaseScheduled ? 1 : 0)
+        }),
+        openCases: 1, escalations: 0,
+        tasksByStatus: ["assigned": 1, "accepted": 1, "rejected": 1, "completed": 0],
+        tasksByPartner: [
+            "test-woningcorporatie": ["assigned": 1, "accepted": 1, "rejected": 0, "completed": 0],
+            "test-schuldhulp": ["assigned": 0, "accepted": 0, "rejected": 1, "completed": 0],
+        ])
+}
+
+struct ReadModelTests {
+    func summary(after observations: [FlowObserved]) async throws -> MonitoringSummary {
+        let store = try SQLiteMonitoringStore(path: nil)
+        for observation in observations { try await store.apply(observation) }
+        return try await store.summary()
+    }
+
+    @Test func countsNoticesCasesAndTasks() async throws {
+        #expect(try await summary(after: Feed.standard) == Feed.standardSummary)
+    }
+
+    @Test func arrivalOrderDoesNotChangeTheResult() async throws {
+        #expect(try await summary(after: Feed.standard.reversed()) == Feed.standardSummary)
+        var generator = SeededGenerator(seed: 42)
+        for _ in 0..<5 {
+            #expect(try await summary(after: Feed.standard.shuffled(using: &generator)) == Feed.standardSummary)
+        }
+    }
+
+    @Test func redeliveryIsAppliedOnce() async throws {
+        let store = try SQLiteMonitoringStore(path: nil)
+        for observation in Feed.standard { #expect(try await store.apply(observation)) }
+        for observation in Feed.standard { #expect(try await store.apply(observation) == false) }
+        #expect(try await store.summary() == Feed.standardSummary)
+    }
+
+    @Test func statusBeforeAssignmentKeepsTheStatusAndTheAssignedPartner() async throws {
+        let result = try await summary(after: [
+            Feed.status("s-1", task: "t-1", partner: "test-schuldhulp", .accepted, 10),
+            Feed.assigned("a-1", task: "t-1", partner: "test-schuldhulp", 2),
+        ])
+        #expect(result.tasksByStatus["accepted"] == 1)
+        #expect(result.tasksByStatus["assigned"] == 0)
+        #expect(result.tasksByPartner["test-schuldhulp"]?["accepted"] == 1)
+    }
+
+    @Test func latestStatusWinsWhateverArrivesFirst() async throws {
+        let accepted = Feed.status("s-1", task: "t-1", partner: "p-a", .accepted, 10)
+        let completed = Feed.status("s-2", task: "t-1", partner: "p-a", .completed, 20)
+        #expect(try await summary(after: [completed, accepted]).tasksByStatus["completed"] == 1)
+        #expect(try await summary(after: [accepted, completed]).tasksByStatus["completed"] == 1)
+    }
+
+    @Test func closedCaseIsNotOpenEvenWhenTheCloseArrivesFirst() async throws {
+        #expect(try await summary(after: [Feed.closed("c-2"), Feed.opened("c-1")]).openCases == 0)
+        #expect(try await summary(after: [Feed.opened("c-1"), Feed.closed("c-2")]).openCases == 0)
+    }
+
+    @Test func escalationsAreCounted() async throws {
+        #expect(try await summary(after: [Feed.escalation("e-1"), Feed.escalation("e-2"), Feed.escalation("e-1")]).escalations == 2)
+    }
+}
+
+/// A small deterministic generator so a shuffle that fails can be replayed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
