@@ -101,7 +101,7 @@ struct FilterTests {
         #expect(offer.subject.bsn == nil && offer.subject.birthDate == nil && offer.subject.prisonCode == nil)
         #expect(offer.subject.surname == "Testpersoon")
         #expect(offer.processingActivityId == "PA-NAZORG-02")
-        #expect(offerRecord.headers.text(FilterEngine.caseIdHeader) == housing.caseId.uuidString.lowercased())
+        #expect(offerRecord.headers.text(HubHeader.caseId) == housing.caseId.uuidString.lowercased())
 
         let log = try await h.read(Topics.filterDisclosures, atLeast: 1)
         #expect(log.count == 1)

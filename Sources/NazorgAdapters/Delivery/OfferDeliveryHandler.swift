@@ -5,12 +5,6 @@ import NazorgKafka
 import NazorgRuntime
 import ServiceLifecycle
 
-/// Kafka headers the hub adds for its own services; never sent to a partner.
-public enum HubHeader {
-    /// The case an offer belongs to; the filter sets it on every partner record.
-    public static let caseId = "nazorg_case_id"
-}
-
 /// Handles one record of a partner's task topic: remember the offer, then deliver it.
 ///
 /// The offer is recorded before the webhook is called, so a partner that answers at once

@@ -11,9 +11,6 @@ import NazorgRuntime
 /// cannot be written does not happen. Ids derive from the input, so a replay after a
 /// crash rewrites the same records.
 public struct FilterEngine: Sendable {
-    /// Kafka header on partner records naming the case; read by the adapters, never sent to partners.
-    public static let caseIdHeader = "nazorg_case_id"
-
     let policies: PolicySet
     let store: FilterStore
     let publisher: EventPublisher
@@ -125,7 +122,7 @@ public struct FilterEngine: Sendable {
                                     subject: task.subjectId, trace: hop, time: now)
         var record = try publisher.record(offered, topic: Topics.partnerTasks(task.partnerId), key: task.subjectId,
                                           id: offered.offerId, subject: task.subjectId, trace: hop, time: now)
-        record.headers.append(KafkaHeader(Self.caseIdHeader, task.caseId.uuidString.lowercased()))
+        record.headers.append(KafkaHeader(HubHeader.caseId, task.caseId.uuidString.lowercased()))
         try await publisher.producer.send(record)
         logger.info("task disclosed to partner", metadata: [
             "event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
