@@ -15,6 +15,9 @@ public final class KafkaConsumer: Sendable {
     private let options: ConsumerOptions
     private let logger: Logger
     private let closed = Atomic<Bool>(false)
+    /// Set on the blocking queue when the handle is destroyed; every block on that queue
+    /// checks it, so none can touch a destroyed handle.
+    private let destroyed = RunFlag(initially: false)
     /// Every librdkafka call that may block runs on this serial queue: one at a time, and
     /// never on the cooperative pool.
     private let blockingQueue = DispatchQueue(label: "nazorg.kafka.consumer")
@@ -63,8 +66,10 @@ public final class KafkaConsumer: Sendable {
         try client.checkFatal()
         let (queue, logger, max) = (self.queue, self.logger, options.maxBatchSize)
         let ms = options.pollTimeout.clampedMilliseconds
+        let destroyed = self.destroyed
         return try await runBlocking(on: blockingQueue) {
-            try consumeBatch(queue: queue.pointer, timeoutMilliseconds: ms, max: max, logger: logger)
+            guard !destroyed.isSet else { throw KafkaError.closed("consumer") }
+            return try consumeBatch(queue: queue.pointer, timeoutMilliseconds: ms, max: max, logger: logger)
         }
     }
 
@@ -89,10 +94,12 @@ public final class KafkaConsumer: Sendable {
         let client = self.client
         let logger = self.logger
         let offsets = next
+        let destroyed = self.destroyed
         client.context.processedOffsets.withLock { processed in
             for (tp, offset) in offsets { processed[tp] = Swift.max(processed[tp] ?? 0, offset) }
         }
         return try await runBlocking(on: blockingQueue) {
+            guard !destroyed.isSet else { throw KafkaError.closed("consumer") }
             let list = rd_kafka_topic_partition_list_new(Int32(offsets.count))
             defer { rd_kafka_topic_partition_list_destroy(list) }
             for (tp, offset) in offsets {
@@ -119,8 +126,9 @@ public final class KafkaConsumer: Sendable {
 
     /// The partitions currently assigned to this member.
     public func assignment() async throws -> [TopicPartition] {
-        let client = self.client
+        let (client, destroyed) = (self.client, self.destroyed)
         return try await runBlocking(on: blockingQueue) {
+            guard !destroyed.isSet else { throw KafkaError.closed("consumer") }
             var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
             let err = rd_kafka_assignment(client.handle, &list)
             guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let list else {
@@ -138,8 +146,9 @@ public final class KafkaConsumer: Sendable {
     /// releases the client. Records handed out but not committed will be read again.
     public func close() async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
-        let (client, queue, logger) = (self.client, self.queue, self.logger)
+        let (client, queue, logger, destroyed) = (self.client, self.queue, self.logger, self.destroyed)
         _ = try? await runBlocking(on: blockingQueue) {
+            destroyed.set()
             let err = rd_kafka_consumer_close(client.handle)
             if err != RD_KAFKA_RESP_ERR_NO_ERROR {
                 logger.warning("kafka consumer did not leave its group cleanly", metadata: [
@@ -155,8 +164,9 @@ public final class KafkaConsumer: Sendable {
     /// Only for tests of recovery: the group notices after the session timeout.
     public func abandonForTesting() async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
-        let (client, queue) = (self.client, self.queue)
+        let (client, queue, destroyed) = (self.client, self.queue, self.destroyed)
         _ = try? await runBlocking(on: blockingQueue) {
+            destroyed.set()
             rd_kafka_queue_destroy(queue.pointer)
             // Without consumer_close, destroy does not commit; the group sees the member vanish.
             rd_kafka_destroy_flags(client.handle, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
@@ -268,9 +278,11 @@ private func consumeBatch(queue: OpaquePointer, timeoutMilliseconds: Int32, max:
     var records: [ConsumerRecord] = []
     records.reserveCapacity(n)
     var topicNames: [OpaquePointer: String] = [:]
+    // Every message goes back to librdkafka, also when a fatal error ends the loop early:
+    // an undestroyed message would block the consumer's close.
+    defer { for i in 0..<n { if let message = buffer[i] { rd_kafka_message_destroy(message) } } }
     for i in 0..<n {
         guard let message = buffer[i] else { continue }
-        defer { rd_kafka_message_destroy(message) }
         let m = message.pointee
         if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             if m.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }

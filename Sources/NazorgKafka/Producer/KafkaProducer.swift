@@ -25,6 +25,8 @@ public final class KafkaProducer: Sendable {
     private let logger: Logger
     private let running = RunFlag()
     private let closed = Atomic<Bool>(false)
+    /// Calls that use the handle right now; `close` destroys it only once this is zero.
+    private let inFlight = Atomic<Int>(0)
     /// Blocking calls (flush, metadata, destroy) run here, never on the cooperative pool.
     private let blockingQueue = DispatchQueue(label: "nazorg.kafka.producer.blocking")
     private let pollStopped = DispatchSemaphore(value: 0)
@@ -35,7 +37,7 @@ public final class KafkaProducer: Sendable {
                                        defaults: Self.defaultProperties, logger: logger) { conf in
             rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
                 guard let message, let opaque = message.pointee._private else { return }
-                Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeRetainedValue().delivered(message)
+                Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeUnretainedValue().delivered(message)
             }
         }
         // Delivery reports and error callbacks are served by rd_kafka_poll, which blocks;
@@ -54,6 +56,8 @@ public final class KafkaProducer: Sendable {
     /// Produces one record and waits for the broker's acknowledgement.
     @discardableResult
     public func send(_ record: ProducerRecord) async throws -> DeliveryReport {
+        try enter()
+        defer { leave() }
         let waiter = DeliveryWaiter(wantsReport: true)
         do {
             try await enqueue(record, waiter)
@@ -72,6 +76,8 @@ public final class KafkaProducer: Sendable {
     /// Produces many records and waits until all are acknowledged; throws the first failure.
     /// Records with one key keep their order. On failure some records may have been stored.
     public func send<Records: Sequence<ProducerRecord>>(batch records: Records) async throws {
+        try enter()
+        defer { leave() }
         let waiter = DeliveryWaiter(wantsReport: false)
         do {
             for record in records { try await enqueue(record, waiter) }
@@ -84,13 +90,23 @@ public final class KafkaProducer: Sendable {
         _ = try await waiter.wait()
     }
 
+    /// Marks a call that uses the handle; throws once the producer is closing.
+    private func enter() throws {
+        inFlight.add(1, ordering: .sequentiallyConsistent)
+        if closed.load(ordering: .sequentiallyConsistent) {
+            inFlight.subtract(1, ordering: .sequentiallyConsistent)
+            throw KafkaError.closed("producer")
+        }
+    }
+
+    private func leave() { inFlight.subtract(1, ordering: .sequentiallyConsistent) }
+
     private func enqueue(_ record: ProducerRecord, _ waiter: DeliveryWaiter) async throws {
-        guard !closed.load(ordering: .relaxed) else { throw KafkaError.closed("producer") }
         try client.checkFatal()
         let headers = makeHeaders(record.headers)
+        let opaque = waiter.opaque
         while true {
             waiter.willEnqueue()
-            let opaque = Unmanaged.passRetained(waiter).toOpaque()
             let err = record.value.withUnsafeBytes { value in
                 withOptionalBytes(record.key) { keyPointer, keyCount in
                     nazorg_produce(client.handle, record.topic, record.partition ?? nazorg_partition_unassigned(),
@@ -98,9 +114,8 @@ public final class KafkaProducer: Sendable {
                 }
             }
             if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            Unmanaged<DeliveryWaiter>.fromOpaque(opaque).release()
             waiter.enqueueFailed()
-            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !closed.load(ordering: .relaxed) {
                 // The local queue drains as the broker acknowledges; wait without blocking a thread.
                 try await Task.sleep(for: .milliseconds(1))
                 continue
@@ -124,6 +139,12 @@ public final class KafkaProducer: Sendable {
 
     /// Waits until every outstanding record is acknowledged or `timeout` passes.
     public func flush(timeout: Duration = .seconds(10)) async throws {
+        try enter()
+        defer { leave() }
+        try await flushUnchecked(timeout: timeout)
+    }
+
+    private func flushUnchecked(timeout: Duration) async throws {
         let client = self.client
         let ms = timeout.clampedMilliseconds
         let err = try await runBlocking(on: blockingQueue) { rd_kafka_flush(client.handle, ms) }
@@ -132,7 +153,8 @@ public final class KafkaProducer: Sendable {
 
     /// True when a broker answers a metadata request within `timeout`.
     public func isConnected(timeout: Duration = .seconds(2)) async -> Bool {
-        guard !closed.load(ordering: .relaxed) else { return false }
+        guard (try? enter()) != nil else { return false }
+        defer { leave() }
         let client = self.client
         let ms = timeout.clampedMilliseconds
         return (try? await runBlocking(on: blockingQueue) { client.fetchMetadataBlocking(timeoutMilliseconds: ms) }) ?? false
@@ -140,17 +162,22 @@ public final class KafkaProducer: Sendable {
 
     /// Flushes what is outstanding (up to `timeout`), fails what is left, and releases the client.
     public func close(timeout: Duration = .seconds(10)) async {
-        guard !closed.exchange(true, ordering: .relaxed) else { return }
-        do { try await flush(timeout: timeout) } catch {
+        guard !closed.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        do { try await flushUnchecked(timeout: timeout) } catch {
             logger.warning("kafka producer closed with unacknowledged records", metadata: ["kafka.error": "\(error)"])
         }
         let client = self.client
         let running = self.running
         let stopped = self.pollStopped
         _ = try? await runBlocking(on: blockingQueue) {
-            // Fail whatever is still queued so every waiting `send` resumes, then stop polling.
+            // Fail whatever is still queued so every waiting `send` resumes.
             rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
-            rd_kafka_poll(client.handle, 0)
+        }
+        // The poll thread serves the purged records' reports; wait until no call uses the handle.
+        while inFlight.load(ordering: .sequentiallyConsistent) > 0 {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        _ = try? await runBlocking(on: blockingQueue) {
             running.clear()
             stopped.wait()
             client.destroyBlocking()
@@ -158,11 +185,13 @@ public final class KafkaProducer: Sendable {
     }
 }
 
-/// A flag shared between an async caller and a dedicated thread.
+/// A flag shared between an async caller and a dedicated thread or queue.
 final class RunFlag: Sendable {
-    private let flag = Atomic<Bool>(true)
-    var isSet: Bool { flag.load(ordering: .relaxed) }
-    func clear() { flag.store(false, ordering: .relaxed) }
+    private let flag: Atomic<Bool>
+    init(initially: Bool = true) { flag = Atomic(initially) }
+    var isSet: Bool { flag.load(ordering: .sequentiallyConsistent) }
+    func set() { flag.store(true, ordering: .sequentiallyConsistent) }
+    func clear() { flag.store(false, ordering: .sequentiallyConsistent) }
 }
 
 private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawPointer?, Int) -> R) -> R {

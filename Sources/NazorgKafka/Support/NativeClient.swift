@@ -8,6 +8,8 @@ final class ClientContext: Sendable {
     let logger: Logger
     /// The first fatal error the client reported; once set, the client is unusable.
     let fatalError = Mutex<KafkaError?>(nil)
+    /// Set together with `fatalError`, so the hot path checks without a lock.
+    let hasFatalError = Atomic<Bool>(false)
     /// Whether the last error callback said every broker is down.
     let allBrokersDown = Atomic<Bool>(false)
     /// Consumers only: the next offset to read per partition, as last marked processed.
@@ -58,6 +60,7 @@ final class NativeClient: @unchecked Sendable {
                 let detail = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
                 let error = KafkaError(original, while: "running the client", detail: detail, fatal: true)
                 context.fatalError.withLock { if $0 == nil { $0 = error } }
+                context.hasFatalError.store(true, ordering: .sequentiallyConsistent)
                 context.logger.critical("kafka client fatal error", metadata: ["kafka.error": "\(error)"])
                 return
             }
@@ -83,6 +86,7 @@ final class NativeClient: @unchecked Sendable {
 
     /// Throws the client's fatal error, if it had one.
     func checkFatal() throws {
+        guard context.hasFatalError.load(ordering: .relaxed) else { return }
         if let fatal = context.fatalError.withLock({ $0 }) { throw fatal }
     }
 

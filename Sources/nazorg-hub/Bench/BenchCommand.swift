@@ -81,13 +81,28 @@ struct KafkaBench: AsyncParsableCommand {
         // Warm up the connection and metadata outside the timed part.
         try await producer.send(ProducerRecord(topic: topic, key: nil, value: value, partition: 0))
         let start = ContinuousClock.now
+        // Batches of 10,000, four in flight: a caller that waits for each batch's last
+        // acknowledgement before sending more would leave the pipeline idle in between.
         let chunk = 10_000
-        var sent = 1
-        while sent < messages {
-            let n = min(chunk, messages - sent)
-            let batch = (sent..<(sent + n)).map { ProducerRecord(topic: topic, key: nil, value: value, partition: Int32($0) % partitions) }
-            try await producer.send(batch: batch)
-            sent += n
+        let (messages, partitions) = (self.messages, self.partitions)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 1
+            var running = 0
+            while next < messages {
+                if running == 4 {
+                    try await group.next()
+                    running -= 1
+                }
+                let range = next..<min(next + chunk, messages)
+                group.addTask {
+                    try await producer.send(batch: range.map {
+                        ProducerRecord(topic: topic, key: nil, value: value, partition: Int32($0) % partitions)
+                    })
+                }
+                running += 1
+                next = range.upperBound
+            }
+            try await group.waitForAll()
         }
         let elapsed = ContinuousClock.now - start
         await producer.close()
