@@ -47,10 +47,10 @@ public enum IntakeService {
                 try await publisher.publish(records)
             } catch {
                 logger.warning("notice not stored: kafka unavailable", metadata: [
-                    "event.id": .string(eventId), "error": "\(error)",
+                    "event.id": .string(eventId), "error": .string(error.loggable),
                 ])
                 throw ProblemDetails.kafkaUnavailable(
-                    "Kafka did not confirm the notice, so it was not accepted. Sending it again is safe.")
+                    "Kafka did not confirm the notice, so it was not accepted. Sending it again is safe.", retryAfterSeconds: 5)
             }
             logger.info("notice accepted", metadata: [
                 "event.id": .string(eventId), "event.type": .string(notice.eventType.rawValue),
@@ -76,7 +76,8 @@ public enum IntakeService {
                                                     subject: subject, trace: trace, time: now))
             }
         }
-        let eventId = DeterministicID.string("notice", notice.noticeId, notice.eventType.rawValue)
+        // Scoped to the prison and the person: another desk reusing a notice id gets its own event.
+        let eventId = DeterministicID.string("notice", notice.prisonCode, notice.noticeId, notice.eventType.rawValue, subject)
         records.append(try record(notice.payload, publisher: publisher, eventId: eventId, subject: subject, trace: trace, now: now))
         return (eventId, records)
     }

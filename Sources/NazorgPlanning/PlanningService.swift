@@ -4,6 +4,7 @@ import Logging
 import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
+import ServiceLifecycle
 
 /// The coordinator's engine: opens cases from PI notices, assigns tasks to partners,
 /// records partner answers, and publishes what it decided on the case-event topic.
@@ -25,6 +26,7 @@ public enum PlanningService {
         let endpoint = HTTPEndpoint(host: options.host, port: options.port)
         return ServiceAssembly(name: "planning", endpoint: endpoint, services: [
             ProducerLifecycleService(producer: producer),
+            OutboxRelayService(engine: engine, logger: logger),
             EventConsumerService(name: "planning", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "planning"),
                                  logger: logger, handler: engine.handle),
@@ -92,13 +94,30 @@ public struct PlanningEngine: Sendable {
             let pending = try await store.pendingOutbox(limit: 500)
             guard !pending.isEmpty else { return }
             let records = pending.map { event in
-                let envelope = EventEnvelope(id: event.eventId, source: publisher.source, type: event.type, time: event.time,
-                                             subject: event.subject,
-                                             traceparent: TraceParent(event.traceparent) ?? .random())
-                return ProducerRecord(topic: event.topic, key: event.key, value: Array(event.payload), headers: envelope.headers)
+                publisher.record(encoded: event.payload, type: event.type, topic: event.topic, key: event.key, id: event.eventId,
+                                 subject: event.subject, trace: TraceParent(event.traceparent) ?? .random(), time: event.time)
             }
             try await publisher.publish(records)
             try await store.removeFromOutbox(pending.map(\.eventId))
+        }
+    }
+}
+
+/// Publishes what planning decided but Kafka has not yet confirmed: at start (what a crash
+/// left behind) and then every few seconds, so decided events never wait for new input.
+struct OutboxRelayService: Service {
+    let engine: PlanningEngine
+    let logger: Logger
+    var interval: Duration = .seconds(5)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await engine.publishOutbox()
+            } catch {
+                logger.warning("planning outbox not published yet; retrying", metadata: ["error": .string(error.loggable)])
+            }
+            try? await Task.sleep(for: interval)
         }
     }
 }

@@ -124,6 +124,7 @@ struct IntakeAPITests {
         try await withIntake(bootstrap: "127.0.0.1:1", properties: ["message.timeout.ms": "1500"]) { client in
             try await client.execute(uri: "/v1/notices", method: .post, body: ByteBuffer(string: planNotice())) { response in
                 #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "5")
                 let problem = try JSONDecoder().decode(ProblemDetails.self, from: Data(buffer: response.body))
                 #expect(problem.type == "urn:nazorg-hub:problem:kafka-unavailable")
             }

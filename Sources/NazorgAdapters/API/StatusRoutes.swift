@@ -54,12 +54,10 @@ struct StatusRoutes: Sendable {
                                         subject: offer.subjectId, trace: trace)
         } catch {
             logger.error("status event not acknowledged", metadata: [
-                "partner.id": .string(partnerId), "task.id": .string(taskId), "kafka.error": "\(error)",
+                "partner.id": .string(partnerId), "task.id": .string(taskId), "kafka.error": .string(error.loggable),
             ])
-            var response = try ProblemDetails.kafkaUnavailable("The status could not be stored; retry later with the same Idempotency-Key.")
-                .response(from: request, context: context)
-            response.headers[.retryAfter] = "5"
-            return response
+            throw ProblemDetails.kafkaUnavailable("The status could not be stored; retry later with the same Idempotency-Key.",
+                                                  retryAfterSeconds: 5)
         }
         logger.info("task status reported", metadata: [
             "partner.id": .string(partnerId), "task.id": .string(taskId), "task.status": .string(report.status.rawValue),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NazorgContracts
+import NazorgKafka
 import NazorgRuntime
 import NIOCore
 import NIOHTTP1
@@ -77,7 +78,7 @@ public struct WebhookDeliverer: Sendable {
 
         let response: HTTPClientResponse
         do {
-            response = try await httpClient.execute(request, timeout: .milliseconds(timeout.wholeMilliseconds))
+            response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout.clampedMilliseconds)))
             // Read (and drop) the answer so the connection can be reused.
             _ = try await response.body.collect(upTo: 64 * 1024)
         } catch {
@@ -104,13 +105,5 @@ public struct WebhookDeliverer: Sendable {
     static func retryAfter(_ value: String?, cap: Duration) -> Duration? {
         guard let value, let seconds = Int(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 else { return nil }
         return min(.seconds(seconds), cap)
-    }
-}
-
-extension Duration {
-    /// The duration in whole milliseconds, for APIs that count in them.
-    var wholeMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

@@ -1,7 +1,9 @@
+import NazorgRuntime
+
 /// A webhook delivery that did not succeed this time but may on a later attempt: the
 /// partner answered 408, 429 or 5xx, or could not be reached in time. The consumer service
 /// retries the offer with back-off; a permanent refusal is a `PoisonEvent` instead.
-public struct WebhookDeliveryError: Error, Sendable, CustomStringConvertible {
+public struct WebhookDeliveryError: TransientError, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// 408 or 5xx.
         case partnerUnavailable = "partner-unavailable"

@@ -89,9 +89,9 @@ public struct PolicySet: Sendable {
             throw ConfigurationError("policy \(name) needs a processing activity id")
         }
         var types = Set<EventType>()
-        for name in document.eventTypes {
-            guard let type = EventType(rawValue: name), type == .taskAssigned else {
-                throw ConfigurationError("policy \(name) lists event type '\(name)'; partners can receive TaskAssigned only")
+        for typeName in document.eventTypes {
+            guard let type = EventType(rawValue: typeName), type == .taskAssigned else {
+                throw ConfigurationError("policy \(name) lists event type '\(typeName)'; partners can receive TaskAssigned only")
             }
             types.insert(type)
         }

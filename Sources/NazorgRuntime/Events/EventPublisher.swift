@@ -16,8 +16,15 @@ public struct EventPublisher: Sendable {
     /// Builds the Kafka record of an event without sending it.
     public func record<P: EventPayload>(_ payload: P, topic: String, key: String, id: String,
                                         subject: String?, trace: TraceParent, time: Date = Date()) throws -> ProducerRecord {
-        let envelope = EventEnvelope(id: id, source: source, type: P.eventType, time: time, subject: subject, traceparent: trace)
-        return ProducerRecord(topic: topic, key: key, value: Array(try payload.encodedJSON()), headers: envelope.headers)
+        record(encoded: try payload.encodedJSON(), type: P.eventType, topic: topic, key: key, id: id, subject: subject,
+               trace: trace, time: time)
+    }
+
+    /// Builds the Kafka record of an event whose JSON body is already encoded.
+    public func record(encoded payload: Data, type: EventType, topic: String, key: String, id: String,
+                       subject: String?, trace: TraceParent, time: Date) -> ProducerRecord {
+        let envelope = EventEnvelope(id: id, source: source, type: type, time: time, subject: subject, traceparent: trace)
+        return ProducerRecord(topic: topic, key: key, value: Array(payload), headers: envelope.headers)
     }
 
     /// Publishes one event and returns once Kafka acknowledged it.

@@ -20,6 +20,8 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
     public var statusCode: Int
     public var detail: String
     public var errors: [FieldError]?
+    /// Sent as a `Retry-After` header, not in the body.
+    public var retryAfterSeconds: Int?
 
     public init(type: String, title: String, status: HTTPResponse.Status, detail: String, errors: [FieldError]? = nil) {
         self.type = type
@@ -30,6 +32,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
+        // retryAfterSeconds is a header, so it is not listed here.
         case type, title, statusCode = "status", detail, errors
     }
 
@@ -40,6 +43,7 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
         encoder.outputFormatting = [.sortedKeys]
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(self))))
     }
 
@@ -48,9 +52,11 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
                        detail: "\(errors.count) field(s) are missing or invalid; see errors.", errors: errors)
     }
 
-    public static func kafkaUnavailable(_ detail: String) -> ProblemDetails {
-        ProblemDetails(type: "urn:nazorg-hub:problem:kafka-unavailable", title: "The event store is unavailable",
-                       status: .serviceUnavailable, detail: detail)
+    public static func kafkaUnavailable(_ detail: String, retryAfterSeconds: Int? = nil) -> ProblemDetails {
+        var problem = ProblemDetails(type: "urn:nazorg-hub:problem:kafka-unavailable", title: "The event store is unavailable",
+                                     status: .serviceUnavailable, detail: detail)
+        problem.retryAfterSeconds = retryAfterSeconds
+        return problem
     }
 
     public static func notFound(_ detail: String) -> ProblemDetails {

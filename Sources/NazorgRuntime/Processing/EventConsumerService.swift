@@ -5,9 +5,11 @@ import ServiceLifecycle
 /// Runs one consumer-group member: reads batches, hands each event to a handler in order,
 /// and commits a batch only after every event in it was handled or dead-lettered.
 ///
-/// A handler error that is not a ``PoisonEvent`` is treated as temporary (Kafka or the
-/// database away): the same event is retried with back-off, so nothing is skipped. An event
-/// that keeps failing for `maxAttempts` is dead-lettered rather than blocking the partition.
+/// A ``PoisonEvent`` or an undecodable record goes to the dead-letter topic at once. A
+/// ``TransientError`` or a retriable ``KafkaError`` (a partner or Kafka away) is retried with
+/// back-off for as long as it takes: an outage delays work but never drops it. Any other
+/// error is retried `maxAttempts` times and then dead-lettered, so a bug cannot block a
+/// partition for good.
 public struct EventConsumerService: Service {
     public typealias Handler = @Sendable (ReceivedEvent) async throws -> Void
 
@@ -79,17 +81,17 @@ public struct EventConsumerService: Service {
             } catch let error as EventDecodingError {
                 return try await deadLetter(record, reason: error.reason.rawValue, detail: error.message)
             } catch {
-                if attempt >= maxAttempts {
+                if !error.isTransient && attempt >= maxAttempts {
                     return try await deadLetter(record, reason: "handler-failed",
                                                 detail: "gave up after \(attempt) attempts: \(type(of: error))")
                 }
                 logger.warning("event handling failed; retrying", metadata: [
                     "consumer.name": .string(name), "event.id": .string(event.envelope.id),
                     "event.type": .string(event.envelope.type.rawValue), "retry.attempt": "\(attempt)",
-                    "error": "\(error)",
+                    "error": .string(error.loggable),
                 ])
                 if stopping { return false }
-                try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(attempt, 6))))
+                await backOff(attempt)
             }
         }
     }
@@ -108,10 +110,15 @@ public struct EventConsumerService: Service {
             } catch {
                 attempt += 1
                 if stopping { return false }
-                logger.warning("dead-letter write failed; retrying", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(attempt, 6))))
+                logger.warning("dead-letter write failed; retrying", metadata: ["error": .string(error.loggable)])
+                await backOff(attempt)
             }
         }
+    }
+
+    /// Waits 100 ms, doubling per attempt up to 5 s.
+    private func backOff(_ attempt: Int) async {
+        try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(attempt, 6))))
     }
 
     private func commit(_ records: ArraySlice<ConsumerRecord>) async throws {
