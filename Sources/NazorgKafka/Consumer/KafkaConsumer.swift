@@ -273,7 +273,15 @@ private func resumeProcessedPartitions(_ rk: OpaquePointer, _ context: ClientCon
 private func consumeBatch(queue: OpaquePointer, timeoutMilliseconds: Int32, max: Int, logger: Logger) throws -> [ConsumerRecord] {
     let buffer = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: max)
     defer { buffer.deallocate() }
-    let n = rd_kafka_consume_batch_queue(queue, Int32(timeoutMilliseconds), buffer, max)
+    // rd_kafka_consume_batch_queue waits for a full batch until its time-out, which would
+    // delay a half-full batch by the whole poll time. So: take what is there; if nothing is,
+    // wait for the first record only, then take what arrived with it.
+    var n = rd_kafka_consume_batch_queue(queue, 0, buffer, max)
+    if n == 0, let firstRecord = rd_kafka_consume_queue(queue, timeoutMilliseconds) {
+        buffer[0] = firstRecord
+        let rest = max > 1 ? rd_kafka_consume_batch_queue(queue, 0, buffer + 1, max - 1) : 0
+        n = 1 + Swift.max(rest, 0)
+    }
     guard n >= 0 else { throw KafkaError(rd_kafka_last_error(), while: "reading a batch") }
     var records: [ConsumerRecord] = []
     records.reserveCapacity(n)

@@ -40,11 +40,13 @@ struct KafkaBench: AsyncParsableCommand {
         #if DEBUG
         print("warning: this is a debug build; benchmark figures need `swift build -c release`")
         #endif
-        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
-        defer { cluster.shutdown() }
         let value = [UInt8](repeating: 0x61, count: size)
         var results: [String: [Double]] = [:]
+        var startups: [Double] = []
         for round in 0..<rounds {
+            // A fresh broker per round: the mock cluster keeps every record in memory.
+            let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
+            defer { cluster.shutdown() }
             let rawTopic = "bench-raw-\(round)"
             let swiftTopic = "bench-swift-\(round)"
             try cluster.createTopic(rawTopic, partitions: partitions)
@@ -60,19 +62,22 @@ struct KafkaBench: AsyncParsableCommand {
                                                        partitions: partitions)
             results["raw consume", default: []].append(Double(messages) / rawConsume)
             let swiftConsume = try await consume(cluster: cluster, topic: swiftTopic, round: round, logger: logger)
-            results["swift consume", default: []].append(Double(messages) / swiftConsume)
+            results["swift consume", default: []].append(swiftConsume.rate)
+            startups.append(swiftConsume.startup)
         }
         print("nazorg-hub bench kafka: \(messages) records of \(size) B, \(partitions) partitions, 1 embedded broker, median of \(rounds)")
         for name in ["raw produce", "swift produce", "raw consume", "swift consume"] {
-            let sorted = results[name, default: []].sorted()
-            let median = sorted[sorted.count / 2]
-            print("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(format: "%10.0f", median)) msg/s  \(String(format: "%7.1f", median * Double(size) / 1_048_576)) MiB/s   rounds: \(sorted.map { String(format: "%.0f", $0) }.joined(separator: ", "))")
+            let runs = results[name, default: []]
+            let median = runs.sorted()[runs.count / 2]
+            print("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(format: "%10.0f", median)) msg/s  \(String(format: "%7.1f", median * Double(size) / 1_048_576)) MiB/s   rounds in order: \(runs.map { String(format: "%.0f", $0) }.joined(separator: ", "))")
         }
         let swiftProduce = results["swift produce", default: []].sorted()[rounds / 2]
         let rawProduce = results["raw produce", default: []].sorted()[rounds / 2]
         let swiftConsume = results["swift consume", default: []].sorted()[rounds / 2]
         let rawConsume = results["raw consume", default: []].sorted()[rounds / 2]
         print(String(format: "  swift/raw: produce %.2f, consume %.2f", swiftProduce / rawProduce, swiftConsume / rawConsume))
+        print("  swift consumer start-up (first record to every partition fetching), s: "
+              + startups.map { String(format: "%.2f", $0) }.joined(separator: ", "))
     }
 
     /// Seconds until every record was acknowledged, using the Swift producer's batch send.
@@ -109,27 +114,40 @@ struct KafkaBench: AsyncParsableCommand {
         return elapsed.seconds
     }
 
-    /// Seconds from the first record to the last, with a group consumer committing every batch.
-    private func consume(cluster: EmbeddedKafkaCluster, topic: String, round: Int, logger: Logger) async throws -> Double {
+    /// Steady-state rate of a group consumer that commits every batch: timed from the moment
+    /// every partition has delivered its first record (joining the group and fetching each
+    /// partition's committed offset is start-up, not throughput) to the last record.
+    private func consume(cluster: EmbeddedKafkaCluster, topic: String, round: Int, logger: Logger) async throws -> (rate: Double, startup: Double) {
         let consumer = try KafkaConsumer(
-            configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, properties: ["fetch.wait.max.ms": "50"]),
+            configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, properties: RawLibrdkafka.consumerTuning),
             options: ConsumerOptions(groupID: "bench-swift-\(round)", topics: [topic], maxBatchSize: 10_000,
                                      pollTimeout: .milliseconds(200)),
             logger: logger)
         var received = 0
+        var started = Set<Int32>()
+        var first: ContinuousClock.Instant?
         var start: ContinuousClock.Instant?
+        var timed = 0
         let deadline = ContinuousClock.now + .seconds(120)
         while received < messages && ContinuousClock.now < deadline {
             let batch = try await consumer.poll()
             if batch.isEmpty { continue }
-            if start == nil { start = .now }
+            if first == nil { first = .now }
+            if start == nil {
+                for record in batch { started.insert(record.partition) }
+                if started.count == Int(partitions) { start = .now }
+            } else {
+                timed += batch.count
+            }
             received += batch.count
             try await consumer.commit(batch)
         }
         let end = ContinuousClock.now
         await consumer.close()
-        guard received >= messages, let start else { throw RawLibrdkafka.Failure(description: "swift consumer read \(received) of \(messages)") }
-        return (end - start).seconds
+        guard received >= messages, let first, let start, timed > 0 else {
+            throw RawLibrdkafka.Failure(description: "swift consumer read \(received) of \(messages)")
+        }
+        return (Double(timed) / (end - start).seconds, (start - first).seconds)
     }
 }
 

@@ -6,6 +6,12 @@ import Foundation
 enum RawLibrdkafka {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
+    /// Fetch settings both consumers of the benchmark use. In librdkafka 2.0.2, once the
+    /// prefetch queue passes `queued.max.messages.kbytes` (64 MiB by default) fetching backs
+    /// off for most of a second, and a consumer that drains faster than that sits idle; the
+    /// benchmark gives both consumers room for a whole round.
+    static let consumerTuning = ["fetch.wait.max.ms": "50", "queued.max.messages.kbytes": "524288"]
+
     private static func client(_ type: rd_kafka_type_t, _ properties: [String: String]) throws -> OpaquePointer {
         let conf = rd_kafka_conf_new()
         var errstr = [CChar](repeating: 0, count: 512)
@@ -46,8 +52,7 @@ enum RawLibrdkafka {
     static func consume(bootstrap: String, topic: String, count: Int, partitions: Int32) throws -> Double {
         let rk = try client(RD_KAFKA_CONSUMER, [
             "bootstrap.servers": bootstrap, "group.id": "bench-raw-\(UUID().uuidString)", "enable.auto.commit": "false",
-            "fetch.wait.max.ms": "50",
-        ])
+        ].merging(consumerTuning) { _, tuned in tuned })
         defer { rd_kafka_destroy(rk) }
         rd_kafka_poll_set_consumer(rk)
         let list = rd_kafka_topic_partition_list_new(partitions)
