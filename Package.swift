@@ -105,12 +105,20 @@ let package = Package(
         ),
         .testTarget(
             name: "NazorgKafkaTests",
-            dependencies: ["NazorgKafka"],
+            dependencies: ["NazorgTestSupport", "NazorgKafka"],
+            swiftSettings: strict
+        ),
+        // Helpers every test target shares (waiting on conditions, reading topics).
+        .target(
+            name: "NazorgTestSupport",
+            dependencies: ["NazorgKafka", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Tests/NazorgTestSupport",
             swiftSettings: strict
         ),
         .testTarget(
             name: "NazorgRuntimeTests",
-            dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts"],
+            dependencies: ["NazorgTestSupport", "NazorgRuntime", "NazorgKafka", "NazorgContracts"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -120,31 +128,31 @@ let package = Package(
         ),
         .testTarget(
             name: "NazorgIntakeTests",
-            dependencies: ["NazorgIntake", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
+            dependencies: ["NazorgTestSupport", "NazorgIntake", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "NazorgPlanningTests",
-            dependencies: ["NazorgPlanning", "NazorgRuntime", "NazorgKafka", "NazorgContracts"],
+            dependencies: ["NazorgTestSupport", "NazorgPlanning", "NazorgRuntime", "NazorgKafka", "NazorgContracts"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "NazorgFilterTests",
-            dependencies: ["NazorgFilter", "NazorgRuntime", "NazorgKafka", "NazorgContracts"],
+            dependencies: ["NazorgTestSupport", "NazorgFilter", "NazorgRuntime", "NazorgKafka", "NazorgContracts"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
+            dependencies: ["NazorgTestSupport", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "NazorgAdaptersTests",
-            dependencies: ["NazorgAdapters", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
+            dependencies: ["NazorgTestSupport", "NazorgAdapters", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
@@ -152,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NazorgMonitoringTests",
-            dependencies: ["NazorgMonitoring", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
+            dependencies: ["NazorgTestSupport", "NazorgMonitoring", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NazorgTestSupport
 import Testing
 
 @Suite("The demo of the README", .serialized)

@@ -6,13 +6,10 @@ import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
 import Synchronization
+import NazorgTestSupport
 import Testing
 
-private let logger: Logger = {
-    var l = Logger(label: "e2e")
-    l.logLevel = .error
-    return l
-}()
+private let logger = quietLogger("e2e")
 
 /// What the test partners' webhooks received.
 final class Inbox: Sendable {
@@ -74,8 +71,9 @@ struct WholeChainTests {
             try start("intake"), try start("planning", ["--partners", partners.path]),
             try start("filter"), try start("adapters", ["--partners", partners.path]), try start("monitoring"),
         ]
-        var ports: [String: Int] = [:]
-        for service in services { ports[service.name] = try await service.httpPort() }
+        var discovered: [String: Int] = [:]
+        for service in services { discovered[service.name] = try await service.httpPort() }
+        let ports = discovered
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
 
         do {
@@ -196,23 +194,3 @@ func post(_ client: HTTPClient, _ url: String, _ json: String) async throws -> H
     return HTTPResult(status: Int(response.status.code), body: String(buffer: try await response.body.collect(upTo: 1 << 20)))
 }
 
-func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    throw E2EError("timed out waiting until \(what)")
-}
-
-/// Reads a topic from the beginning with a throw-away group.
-func readTopic(_ bootstrap: String, _ topic: String, atLeast count: Int) async throws -> [ConsumerRecord] {
-    let consumer = try KafkaConsumer(configuration: KafkaConfiguration(bootstrapServers: bootstrap),
-                                     options: ConsumerOptions(groupID: "e2e-reader-\(UUID().uuidString)", topics: [topic]), logger: logger)
-    var records: [ConsumerRecord] = []
-    let deadline = ContinuousClock.now + .seconds(30)
-    while records.count < count && ContinuousClock.now < deadline { records += try await consumer.poll() }
-    records += try await consumer.poll()
-    await consumer.close()
-    return records
-}

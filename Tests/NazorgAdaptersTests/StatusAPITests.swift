@@ -5,6 +5,7 @@ import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
 import Synchronization
+import NazorgTestSupport
 import Testing
 
 @Suite(.serialized)

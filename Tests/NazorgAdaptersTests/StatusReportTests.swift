@@ -2,6 +2,7 @@ import Foundation
 import NazorgAdapters
 import NazorgContracts
 import NazorgRuntime
+import NazorgTestSupport
 import Testing
 
 struct StatusReportTests {

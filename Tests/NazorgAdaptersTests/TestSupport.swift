@@ -8,50 +8,14 @@ import NazorgKafka
 import NazorgRuntime
 import ServiceLifecycle
 import Synchronization
+import NazorgTestSupport
 import Testing
 
-let testLogger: Logger = {
-    var logger = Logger(label: "nazorg.adapters.tests")
-    logger.logLevel = .error
-    return logger
-}()
+let testLogger = quietLogger("nazorg.adapters.tests")
 
 /// Consumer settings that make joining a group quick on the embedded broker.
 func fastKafka(_ bootstrap: String) -> KafkaConfiguration {
-    KafkaConfiguration(bootstrapServers: bootstrap, clientID: "adapters-tests", properties: [
-        "session.timeout.ms": "4000",
-        "heartbeat.interval.ms": "300",
-        "fetch.wait.max.ms": "50",
-        "topic.metadata.refresh.interval.ms": "1000",
-    ])
-}
-
-/// Waits until `condition` holds, polling; fails the test when `timeout` passes first.
-func waitUntil(_ what: String, timeout: Duration = .seconds(30),
-               _ condition: @Sendable () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("timed out waiting until \(what)")
-    throw CancellationError()
-}
-
-/// Runs `services` in a service group while `body` runs, then shuts the group down gracefully.
-func withServices<T: Sendable>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
-    let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: testLogger))
-    let running = Task { try await group.run() }
-    do {
-        let result = try await body()
-        await group.triggerGracefulShutdown()
-        try await running.value
-        return result
-    } catch {
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
-        throw error
-    }
+    fastConsumerConfiguration(bootstrap, clientID: "adapters-tests")
 }
 
 /// A partner's webhook in the test: answers with scripted statuses (then 200) and records

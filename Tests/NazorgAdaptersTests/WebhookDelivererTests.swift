@@ -4,6 +4,7 @@ import NazorgAdapters
 import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
+import NazorgTestSupport
 import Testing
 
 struct WebhookDelivererTests {

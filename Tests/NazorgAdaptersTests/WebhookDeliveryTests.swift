@@ -4,6 +4,7 @@ import NazorgAdapters
 import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
+import NazorgTestSupport
 import Testing
 
 /// One embedded broker, one partner with a webhook receiver, and the adapters running.

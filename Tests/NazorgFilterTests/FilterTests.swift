@@ -3,14 +3,11 @@ import Logging
 import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
+import NazorgTestSupport
 import Testing
 @testable import NazorgFilter
 
-private let logger: Logger = {
-    var l = Logger(label: "filter.tests")
-    l.logLevel = .critical
-    return l
-}()
+private let logger = quietLogger("filter.tests", level: .critical)
 
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 private let subject = String(repeating: "7a", count: 16)
@@ -52,14 +49,7 @@ private struct Harness {
     }
 
     func read(_ topic: String, atLeast count: Int, timeout: Duration = .seconds(15)) async throws -> [ConsumerRecord] {
-        let consumer = try KafkaConsumer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers),
-                                         options: ConsumerOptions(groupID: "read-\(UUID().uuidString)", topics: [topic]), logger: logger)
-        var records: [ConsumerRecord] = []
-        let deadline = ContinuousClock.now + timeout
-        while records.count < max(count, 1) && ContinuousClock.now < deadline { records += try await consumer.poll() }
-        records += try await consumer.poll()
-        await consumer.close()
-        return records
+        try await readTopic(cluster.bootstrapServers, topic, atLeast: count, timeout: timeout)
     }
 
     func close() async {

@@ -6,14 +6,11 @@ import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
 import Synchronization
+import NazorgTestSupport
 import Testing
 @testable import NazorgIntake
 
-private let logger: Logger = {
-    var l = Logger(label: "intake.tests")
-    l.logLevel = .error
-    return l
-}()
+private let logger = quietLogger("intake.tests")
 
 private let pseudonymizer = try! SubjectPseudonymizer(secret: Array("test-only-pseudonym-key-32-bytes!!".utf8))
 
@@ -44,16 +41,6 @@ private func withIntake(bootstrap: String, properties: [String: String] = [:],
     await producer.close()
 }
 
-private func readAll(_ bootstrap: String, topic: String, count: Int) async throws -> [ConsumerRecord] {
-    let consumer = try KafkaConsumer(configuration: KafkaConfiguration(bootstrapServers: bootstrap),
-                                     options: ConsumerOptions(groupID: "reader-\(UUID().uuidString)", topics: [topic]), logger: logger)
-    var records: [ConsumerRecord] = []
-    let deadline = ContinuousClock.now + .seconds(30)
-    while records.count < count && ContinuousClock.now < deadline { records += try await consumer.poll() }
-    await consumer.close()
-    return records
-}
-
 @Suite("Intake API", .serialized)
 struct IntakeAPITests {
     @Test func acceptedNoticeIsOnKafkaUnderThePseudonymNeverTheBSN() async throws {
@@ -74,7 +61,7 @@ struct IntakeAPITests {
         }
         // Resubmitting the same notice repeats the same event id, so consumers deduplicate it.
         #expect(eventIds.all.count == 2 && Set(eventIds.all).count == 1)
-        let notices = try await readAll(cluster.bootstrapServers, topic: Topics.intakeNotices, count: 2)
+        let notices = try await readTopic(cluster.bootstrapServers, Topics.intakeNotices, atLeast: 2)
         let record = try #require(notices.first)
         let pseudonym = pseudonymizer.pseudonym(forBSN: "999990019")
         #expect(record.keyText == pseudonym)
@@ -86,7 +73,7 @@ struct IntakeAPITests {
         let plan = try event.decode(DetentionPlanShared.self)
         #expect(plan.subjectId == pseudonym)
         #expect(plan.needs.count == 3)
-        let consents = try await readAll(cluster.bootstrapServers, topic: Topics.consentEvents, count: 1)
+        let consents = try await readTopic(cluster.bootstrapServers, Topics.consentEvents, atLeast: 1)
         let consent = try ReceivedEvent(record: try #require(consents.first)).decode(ConsentGiven.self)
         #expect(consent.domain == .housing)
         #expect(consent.subjectId == pseudonym)

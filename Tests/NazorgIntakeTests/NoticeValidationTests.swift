@@ -1,5 +1,6 @@
 import Foundation
 import NazorgContracts
+import NazorgTestSupport
 import Testing
 @testable import NazorgIntake
 

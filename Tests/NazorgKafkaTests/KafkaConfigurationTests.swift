@@ -1,4 +1,5 @@
 import NazorgKafka
+import NazorgTestSupport
 import Testing
 
 @Suite struct KafkaConfigurationTests {

@@ -1,5 +1,6 @@
 import Foundation
 import NazorgKafka
+import NazorgTestSupport
 import Testing
 
 @Suite("Consumer groups and faults", .serialized)

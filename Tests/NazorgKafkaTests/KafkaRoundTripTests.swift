@@ -1,5 +1,6 @@
 import Foundation
 import NazorgKafka
+import NazorgTestSupport
 import Testing
 
 @Suite("Kafka layer against the embedded broker", .serialized)

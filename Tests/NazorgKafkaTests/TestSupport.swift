@@ -2,13 +2,10 @@ import Foundation
 import Logging
 import NazorgKafka
 import Synchronization
+import NazorgTestSupport
 import Testing
 
-let testLogger: Logger = {
-    var logger = Logger(label: "nazorg.kafka.tests")
-    logger.logLevel = .warning
-    return logger
-}()
+let testLogger = quietLogger("nazorg.kafka.tests", level: .warning)
 
 func producerConfiguration(_ bootstrap: String) -> KafkaConfiguration {
     KafkaConfiguration(bootstrapServers: bootstrap, clientID: "kafka-tests")
@@ -16,24 +13,7 @@ func producerConfiguration(_ bootstrap: String) -> KafkaConfiguration {
 
 /// Consumer settings that make group changes quick on the embedded broker.
 func fastGroupConfiguration(_ bootstrap: String) -> KafkaConfiguration {
-    KafkaConfiguration(bootstrapServers: bootstrap, clientID: "kafka-tests", properties: [
-        "session.timeout.ms": "4000",
-        "heartbeat.interval.ms": "300",
-        "fetch.wait.max.ms": "50",
-        "topic.metadata.refresh.interval.ms": "1000",
-    ])
-}
-
-/// Waits until `condition` holds, polling; fails the test when `timeout` passes first.
-func waitUntil(_ what: String, timeout: Duration = .seconds(30),
-               _ condition: @Sendable () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("timed out waiting until \(what)")
-    throw CancellationError()
+    fastConsumerConfiguration(bootstrap, clientID: "kafka-tests")
 }
 
 /// Records what a consumer loop saw: values by partition, and how often each was seen.

@@ -8,25 +8,10 @@ import NazorgKafka
 import NazorgMonitoring
 import NazorgRuntime
 import ServiceLifecycle
+import NazorgTestSupport
 import Testing
 
-let testLogger: Logger = {
-    var logger = Logger(label: "nazorg.monitoring.tests")
-    logger.logLevel = .error
-    return logger
-}()
-
-/// Waits until `condition` holds, polling; fails the test when `timeout` passes first.
-func waitUntil(_ what: String, timeout: Duration = .seconds(30),
-               _ condition: @Sendable () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("timed out waiting until \(what)")
-    throw CancellationError()
-}
+let testLogger = quietLogger("nazorg.monitoring.tests")
 
 func get(_ url: String) async throws -> (status: Int, contentType: String?, body: String) {
     let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)

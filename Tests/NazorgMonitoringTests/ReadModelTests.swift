@@ -1,6 +1,7 @@
 import Foundation
 import NazorgContracts
 import NazorgMonitoring
+import NazorgTestSupport
 import Testing
 
 /// Observations as the filter would write them; ids and times are synthetic.

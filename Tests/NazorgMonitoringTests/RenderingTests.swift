@@ -1,5 +1,6 @@
 import Foundation
 import NazorgMonitoring
+import NazorgTestSupport
 import Testing
 
 struct RenderingTests {

@@ -3,14 +3,11 @@ import Logging
 import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
+import NazorgTestSupport
 import Testing
 @testable import NazorgPlanning
 
-private let logger: Logger = {
-    var l = Logger(label: "planning.tests")
-    l.logLevel = .error
-    return l
-}()
+private let logger = quietLogger("planning.tests")
 
 private let directory = try! PartnerDirectory(partners: [
     .init(id: "woon-test", name: "Woon", role: .housingCorporation, domains: [.housing], municipalities: ["GM0363"], webhook: nil),
@@ -118,14 +115,8 @@ struct PlanningTests {
         try await engine.handle(received)
         try await engine.handle(received)  // redelivery
         await producer.close()
-        let consumer = try KafkaConsumer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers),
-                                         options: ConsumerOptions(groupID: "check", topics: [Topics.planningCaseEvents]), logger: logger)
-        var records: [ConsumerRecord] = []
-        let deadline = ContinuousClock.now + .seconds(20)
-        while records.count < 3 && ContinuousClock.now < deadline { records += try await consumer.poll() }
-        // Nothing more arrives: the redelivery produced no events.
-        records += try await consumer.poll()
-        await consumer.close()
+        // readTopic polls once more after the third record: a redelivery that produced events would show.
+        let records = try await readTopic(cluster.bootstrapServers, Topics.planningCaseEvents, atLeast: 3, timeout: .seconds(20))
         let types = try records.map { try ReceivedEvent(record: $0).envelope.type }
         #expect(types.filter { $0 == .caseOpened }.count == 1)
         #expect(types.filter { $0 == .taskAssigned }.count == 2)

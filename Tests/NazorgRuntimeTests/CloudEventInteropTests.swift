@@ -3,6 +3,7 @@ import Logging
 import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
+import NazorgTestSupport
 import Testing
 
 private let logger: Logger = {

@@ -2,6 +2,7 @@ import Foundation
 import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
+import NazorgTestSupport
 import Testing
 
 @Suite struct EnvelopeTests {

@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import NazorgKafka
+import ServiceLifecycle
+import Testing
+
+/// A logger that prints only what a failing test needs.
+public func quietLogger(_ label: String, level: Logger.Level = .error) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = level
+    return logger
+}
+
+/// Client settings that make joining a consumer group quick on the embedded broker.
+public func fastConsumerConfiguration(_ bootstrap: String, clientID: String = "nazorg-tests") -> KafkaConfiguration {
+    KafkaConfiguration(bootstrapServers: bootstrap, clientID: clientID, properties: [
+        "session.timeout.ms": "4000",
+        "heartbeat.interval.ms": "300",
+        "fetch.wait.max.ms": "50",
+        "topic.metadata.refresh.interval.ms": "1000",
+    ])
+}
+
+/// Waits until `condition` holds, polling; records an issue and throws when `timeout` passes first.
+public func waitUntil(_ what: String, timeout: Duration = .seconds(30),
+                      _ condition: @Sendable () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    Issue.record("timed out waiting until \(what)")
+    throw CancellationError()
+}
+
+/// Reads a topic from the beginning with a new consumer group until at least `count`
+/// records arrived or `timeout` passed, then one more poll to catch any extra record.
+public func readTopic(_ bootstrap: String, _ topic: String, atLeast count: Int, timeout: Duration = .seconds(30),
+                      logger: Logger = quietLogger("nazorg.tests.reader")) async throws -> [ConsumerRecord] {
+    let consumer = try KafkaConsumer(configuration: fastConsumerConfiguration(bootstrap),
+                                     options: ConsumerOptions(groupID: "reader-\(UUID().uuidString)", topics: [topic]),
+                                     logger: logger)
+    var records: [ConsumerRecord] = []
+    let deadline = ContinuousClock.now + timeout
+    while records.count < max(count, 1) && ContinuousClock.now < deadline { records += try await consumer.poll() }
+    records += try await consumer.poll()
+    await consumer.close()
+    return records
+}
+
+/// Runs `services` in a service group while `body` runs, then shuts the group down gracefully.
+public func withServices<T: Sendable>(_ services: [any Service], logger: Logger = quietLogger("nazorg.tests.services"),
+                                      _ body: () async throws -> T) async throws -> T {
+    let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: logger))
+    let running = Task { try await group.run() }
+    do {
+        let result = try await body()
+        await group.triggerGracefulShutdown()
+        try await running.value
+        return result
+    } catch {
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+        throw error
+    }
+}
