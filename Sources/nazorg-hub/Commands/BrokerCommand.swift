@@ -16,14 +16,14 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Number of brokers in the cluster.")
     var brokers = 3
 
-    @Option(name: .long, help: "Partitions per topic.")
-    var partitions: Int32 = 6
+    @Option(name: .long, help: "Partitions of every topic (default: the contract's, 12 for case flows and 3 for partner topics).")
+    var partitions: Int32?
 
     @Option(name: .long, help: "Partner directory whose partner topics to create.")
     var partners: String?
 
     func run() async throws {
-        guard brokers >= 1, partitions >= 1 else { throw ValidationError("--brokers and --partitions must be at least 1.") }
+        guard brokers >= 1, (partitions ?? 1) >= 1 else { throw ValidationError("--brokers and --partitions must be at least 1.") }
         let logger = makeLogger("nazorg.broker")
         let directory = try partners.map(PartnerDirectory.init(contentsOf:))
         let cluster = try EmbeddedKafkaCluster(brokers: brokers, logger: logger)
@@ -36,7 +36,7 @@ struct BrokerCommand: AsyncParsableCommand {
 }
 
 /// Creates the contract topics directly in the embedded cluster (it has no admin controller).
-func createTopics(in cluster: EmbeddedKafkaCluster, partners: PartnerDirectory?, partitions: Int32) throws {
+func createTopics(in cluster: EmbeddedKafkaCluster, partners: PartnerDirectory?, partitions: Int32?) throws {
     let replication = Int32(min(cluster.brokerCount, 3))
     for spec in TopicCatalogue.specifications(partners: partners, partitions: partitions, replicationFactor: replication) {
         try cluster.createTopic(spec.name, partitions: spec.partitions, replicationFactor: spec.replicationFactor)
@@ -64,8 +64,8 @@ struct TopicsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Kafka bootstrap servers.")
         var kafka: String
 
-        @Option(name: .long, help: "Partitions per topic.")
-        var partitions: Int32 = 6
+        @Option(name: .long, help: "Partitions of every topic (default: the contract's, 12 for case flows and 3 for partner topics).")
+        var partitions: Int32?
 
         @Option(name: .customLong("replication-factor"), help: "Replicas per partition.")
         var replicationFactor: Int32 = 3

@@ -37,7 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
         let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: logger)
         let simulatorPort = port + 10
         let directory = try Self.demoPartners(webhookBase: "http://127.0.0.1:\(simulatorPort)/partners")
-        try createTopics(in: cluster, partners: directory, partitions: 6)
+        try createTopics(in: cluster, partners: directory, partitions: nil)
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-demo-\(UUID().uuidString)").path
         func options(_ service: String, _ offset: Int) -> ServiceOptions {
             ServiceOptions(kafka: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "nazorg-demo-\(service)"),
