@@ -66,6 +66,34 @@ struct KafkaRoundTripTests {
         }
     }
 
+    @Test func batchesSequenceDeliversEverythingAndEndsWhenClosed() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: testLogger)
+        defer { cluster.shutdown() }
+        try cluster.createTopic("sequence", partitions: 2)
+        let producer = try KafkaProducer(configuration: producerConfiguration(cluster.bootstrapServers), logger: testLogger)
+        try await producer.send(batch: records(topic: "sequence", values("s", 0..<120)))
+        await producer.close()
+        let consumer = try KafkaConsumer(configuration: fastGroupConfiguration(cluster.bootstrapServers),
+                                         options: ConsumerOptions(groupID: "sequence-group", topics: ["sequence"], maxBatchSize: 50),
+                                         logger: testLogger)
+        let seen = Seen()
+        let reader = Task {
+            var batches = 0
+            for try await batch in consumer.batches {
+                #expect(!batch.isEmpty && batch.count <= 50)
+                seen.add(batch)
+                try await consumer.commit(batch)
+                batches += 1
+            }
+            return batches
+        }
+        try await waitUntil("the sequence yields every record") { seen.distinct.count == 120 }
+        await consumer.close()
+        let batches = try await reader.value  // the sequence ends once the consumer is closed
+        #expect(batches >= 3)
+        #expect(seen.distinct == Set(values("s", 0..<120)))
+    }
+
     @Test func sendToUnreachableClusterFailsWithRetriableError() async throws {
         // Nothing listens on port 1; the record must fail, not hang or succeed.
         let config = KafkaConfiguration(bootstrapServers: "127.0.0.1:1", properties: ["message.timeout.ms": "1500"])

@@ -183,7 +183,13 @@ public final class KafkaConsumer: Sendable {
 
             public mutating func next() async throws -> [ConsumerRecord]? {
                 while !Task.isCancelled && !consumer.closed.load(ordering: .relaxed) {
-                    let batch = try await consumer.poll()
+                    let batch: [ConsumerRecord]
+                    do {
+                        batch = try await consumer.poll()
+                    } catch where consumer.closed.load(ordering: .relaxed) {
+                        // Closed while this poll was starting: the sequence ends, it does not fail.
+                        return nil
+                    }
                     if !batch.isEmpty { return batch }
                 }
                 return nil
