@@ -79,11 +79,16 @@ public struct WebhookDeliverer: Sendable {
         let response: HTTPClientResponse
         do {
             response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout.clampedMilliseconds)))
-            // Read (and drop) the answer so the connection can be reused.
-            _ = try await response.body.collect(upTo: 64 * 1024)
         } catch {
             throw WebhookDeliveryError(code: .transport, partnerId: partnerId,
                                        message: "the partner's webhook could not be reached (\(type(of: error)))")
+        }
+        // Drain the answer so the connection can be reused. The status already tells the
+        // outcome: a long or broken body after a 2xx does not undo a delivery.
+        do {
+            for try await _ in response.body {}
+        } catch {
+            logger.debug("partner webhook answer body not read to the end", metadata: ["partner.id": .string(partnerId)])
         }
 
         let status = Int(response.status.code)

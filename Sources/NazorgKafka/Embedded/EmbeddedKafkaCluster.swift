@@ -1,4 +1,5 @@
 import CRdKafka
+import Dispatch
 import Logging
 import Synchronization
 
@@ -70,7 +71,18 @@ public final class EmbeddedKafkaCluster: Sendable {
                   "moving the leader of \(topic)/\(partition)")
     }
 
-    /// Stops every broker and frees the records. Idempotent.
+    /// Stops every broker from async code, off the cooperative pool (the mock cluster's
+    /// threads are joined, which blocks).
+    public func stop() async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                self.shutdown()
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Stops every broker and frees the records. Idempotent. Blocks while the brokers stop.
     public func shutdown() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
         rd_kafka_mock_cluster_destroy(cluster.pointer)

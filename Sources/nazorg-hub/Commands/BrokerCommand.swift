@@ -49,7 +49,7 @@ struct EmbeddedBrokerService: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
-        cluster.shutdown()
+        await cluster.stop()
     }
 }
 
