@@ -73,8 +73,9 @@ public enum AdaptersService {
 
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
+        if options.callers == nil { logger.warning("partner status API runs without authentication: every caller may report") }
         StatusRoutes(directory: directory, store: store, publisher: EventPublisher(producer: producer, source: source),
-                     logger: logger, now: { Date() }).add(to: router)
+                     callers: options.callers, logger: logger, now: { Date() }).add(to: router)
         let endpoint = HTTPEndpoint(host: options.host, port: options.port)
         services.append(endpoint.application(router: router, name: "nazorg-hub-adapters", logger: logger))
         return ServiceAssembly(name: "adapters", endpoint: endpoint, services: services)

@@ -19,7 +19,8 @@ public enum IntakeService {
         let publisher = EventPublisher(producer: producer, source: source)
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
-        addRoutes(to: router, publisher: publisher, pseudonymizer: pseudonymizer, logger: logger)
+        if options.callers == nil { logger.warning("intake API runs without authentication: every caller may submit") }
+        addRoutes(to: router, publisher: publisher, pseudonymizer: pseudonymizer, callers: options.callers, logger: logger)
         let endpoint = HTTPEndpoint(host: options.host, port: options.port)
         return ServiceAssembly(name: "intake", endpoint: endpoint, services: [
             ProducerLifecycleService(producer: producer),
@@ -28,9 +29,10 @@ public enum IntakeService {
     }
 
     static func addRoutes(to router: Router<BasicRequestContext>, publisher: EventPublisher,
-                          pseudonymizer: SubjectPseudonymizer, logger: Logger) {
+                          pseudonymizer: SubjectPseudonymizer, callers: CallerTokens? = nil, logger: Logger) {
         let amsterdam = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt
         router.post("/v1/notices") { request, context -> Response in
+            let caller = try callers?.authenticate(request)
             let body = try await request.body.collect(upTo: 256 * 1024)
             let now = Date()
             let parsed: NoticeRequest
@@ -39,6 +41,11 @@ public enum IntakeService {
             } catch let error as NoticeValidationError {
                 logger.info("notice rejected", metadata: ["notice.problems": "\(error.problems.count)"])
                 throw ProblemDetails.invalidRequest(error.problems.map { .init(field: $0.pointer, detail: $0.detail) })
+            }
+            // A desk submits only for its own prison.
+            if let caller, !caller.allows(parsed.prisonCode) {
+                logger.warning("notice refused: prison outside the caller's scope", metadata: ["caller.name": .string(caller.name)])
+                throw ProblemDetails.forbidden("This token may not submit notices for that prison.")
             }
             let notice = parsed.notice(subjectId: pseudonymizer.pseudonym(forBSN: parsed.person.bsn), reportedAt: now)
             let trace = request.continuedTrace

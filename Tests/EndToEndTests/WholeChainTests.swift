@@ -56,6 +56,13 @@ struct WholeChainTests {
               - {id: schuld-e2e, name: Schuldhulp E2E, role: debt-relief, domains: [debts], municipalities: ["*"], webhook: "http://127.0.0.1:\(webhookPort)/hooks/schuld-e2e"}
             """.write(to: partners, atomically: true, encoding: .utf8)
 
+        // PI desks authenticate at intake with a bearer token scoped to their prison.
+        let intakeTokens = work.appendingPathComponent("intake-tokens.yaml")
+        try """
+            callers:
+              - {name: e2e-desk, sha256: \(CallerTokens.hash("e2e-desk-token")), scopes: [PI-TEST]}
+            """.write(to: intakeTokens, atomically: true, encoding: .utf8)
+
         // The broker, then every service as its own process.
         let broker = try ServiceProcess("broker", arguments: ["broker", "--brokers", "3", "--partitions", "3", "--partners", partners.path])
         let bootstrap = try await broker.firstOutputLine()
@@ -68,7 +75,7 @@ struct WholeChainTests {
                                              "NAZORG_KAFKA_PROPERTIES": fast, "LOG_LEVEL": "info"])
         }
         let services = [
-            try start("intake"), try start("planning", ["--partners", partners.path]),
+            try start("intake", ["--tokens", intakeTokens.path]), try start("planning", ["--partners", partners.path]),
             try start("filter"), try start("adapters", ["--partners", partners.path]), try start("monitoring"),
         ]
         var discovered: [String: Int] = [:]
@@ -89,7 +96,10 @@ struct WholeChainTests {
                  "needs":[{"domain":"housing","status":"needed"},{"domain":"id","status":"needed"},{"domain":"income","status":"arranged"}],
                  "consents":["housing"]}
                 """
-            let accepted = try await post(http, "http://127.0.0.1:\(ports["intake"]!)/v1/notices", notice)
+            let anonymous = try await post(http, "http://127.0.0.1:\(ports["intake"]!)/v1/notices", notice)
+            #expect(anonymous.status == 401)
+            let accepted = try await post(http, "http://127.0.0.1:\(ports["intake"]!)/v1/notices", notice,
+                                          headers: ["Authorization": "Bearer e2e-desk-token"])
             #expect(accepted.status == 202)
 
             try await waitUntil("both partners received their task", timeout: .seconds(90)) {
@@ -185,10 +195,11 @@ func get(_ client: HTTPClient, _ url: String) async throws -> HTTPResult {
     return HTTPResult(status: Int(response.status.code), body: String(buffer: try await response.body.collect(upTo: 1 << 20)))
 }
 
-func post(_ client: HTTPClient, _ url: String, _ json: String) async throws -> HTTPResult {
+func post(_ client: HTTPClient, _ url: String, _ json: String, headers: [String: String] = [:]) async throws -> HTTPResult {
     var request = HTTPClientRequest(url: url)
     request.method = .POST
     request.headers.add(name: "Content-Type", value: "application/json")
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
     request.body = .bytes(ByteBuffer(string: json))
     let response = try await client.execute(request, timeout: .seconds(20))
     return HTTPResult(status: Int(response.status.code), body: String(buffer: try await response.body.collect(upTo: 1 << 20)))

@@ -16,13 +16,16 @@ struct StatusAPITests {
 
     /// Runs the adapters with two partners, delivers one housing offer to the first, and hands
     /// the status URL base to `body`.
-    func withDeliveredOffer(caseId: UUID, _ body: (_ fixture: AdaptersFixture, _ baseURL: String) async throws -> Void) async throws {
+    func withDeliveredOffer(caseId: UUID, callers: CallerTokens? = nil,
+                            _ body: (_ fixture: AdaptersFixture, _ baseURL: String) async throws -> Void) async throws {
         let fixture = try AdaptersFixture()
+        var options = fixture.options
+        options.callers = callers
         let housingHook = WebhookReceiver()
         let debtsHook = WebhookReceiver()
         try await withServices([housingHook.service(), debtsHook.service()]) {
             let directory = try fixture.directory([housing: try await housingHook.url(), debts: try await debtsHook.url()])
-            let assembly = try AdaptersService.make(options: fixture.options, directory: directory, httpClient: .shared, logger: testLogger)
+            let assembly = try AdaptersService.make(options: options, directory: directory, httpClient: .shared, logger: testLogger)
             try await withServices(assembly.services) {
                 try await fixture.producer.send(offerRecord(sampleOffer(partnerId: housing, taskId: "task-1"), subjectId: subjectId,
                                                             caseId: caseId, producer: fixture.producer))
@@ -74,6 +77,23 @@ struct StatusAPITests {
             #expect(record.key.map { String(decoding: $0, as: UTF8.self) } == subjectId)
             #expect(event.envelope.subject == subjectId)
             #expect(event.envelope.source == AdaptersService.source)
+        }
+    }
+
+    @Test func withTokensAPartnerReportsOnlyForItself() async throws {
+        let callers = try CallerTokens(callers: [
+            .init(name: "housing-partner", sha256: CallerTokens.hash("housing-token-for-tests"), scopes: [housing]),
+            .init(name: "debts-partner", sha256: CallerTokens.hash("debts-token-for-tests"), scopes: [debts]),
+        ])
+        try await withDeliveredOffer(caseId: UUID(), callers: callers) { _, base in
+            let url = "\(base)/v1/partners/\(housing)/tasks/task-1/status"
+            #expect(try await post(url, json: #"{"status":"accepted"}"#).status == 401)
+            #expect(try await post(url, json: #"{"status":"accepted"}"#, headers: ["Authorization": "Bearer wrong"]).status == 401)
+            // Another partner's valid token may not report for this partner, and learns nothing about the task.
+            let other = try await post(url, json: #"{"status":"accepted"}"#, headers: ["Authorization": "Bearer debts-token-for-tests"])
+            #expect(other.status == 403)
+            let own = try await post(url, json: #"{"status":"accepted"}"#, headers: ["Authorization": "Bearer housing-token-for-tests"])
+            #expect(own.status == 202)
         }
     }
 

@@ -25,12 +25,12 @@ private func planNotice(noticeId: String = "pi-test-1", bsn: String = "999990019
 }
 
 /// The intake router wired to a real producer.
-private func withIntake(bootstrap: String, properties: [String: String] = [:],
+private func withIntake(bootstrap: String, properties: [String: String] = [:], callers: CallerTokens? = nil,
                         _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
     let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: bootstrap, properties: properties), logger: logger)
     let router = Router()
     IntakeService.addRoutes(to: router, publisher: EventPublisher(producer: producer, source: IntakeService.source),
-                            pseudonymizer: pseudonymizer, logger: logger)
+                            pseudonymizer: pseudonymizer, callers: callers, logger: logger)
     let app = Application(router: router)
     do {
         try await app.test(.router, body)
@@ -105,6 +105,32 @@ struct IntakeAPITests {
                 #expect(response.status == .badRequest)
             }
         }
+    }
+
+    @Test func withTokensADeskSubmitsOnlyForItsOwnPrison() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
+        defer { cluster.shutdown() }
+        try cluster.createTopic(Topics.intakeNotices, partitions: 1)
+        try cluster.createTopic(Topics.consentEvents, partitions: 1)
+        let callers = try CallerTokens(callers: [
+            .init(name: "test-desk", sha256: CallerTokens.hash("desk-token-for-tests"), scopes: ["PI-TEST"]),
+            .init(name: "other-desk", sha256: CallerTokens.hash("other-token-for-tests"), scopes: ["PI-ELSEWHERE"]),
+        ])
+        try await withIntake(bootstrap: cluster.bootstrapServers, callers: callers) { client in
+            try await client.execute(uri: "/v1/notices", method: .post, body: ByteBuffer(string: planNotice())) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/v1/notices", method: .post, headers: [.authorization: "Bearer other-token-for-tests"],
+                                     body: ByteBuffer(string: planNotice())) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/v1/notices", method: .post, headers: [.authorization: "Bearer desk-token-for-tests"],
+                                     body: ByteBuffer(string: planNotice())) { response in
+                #expect(response.status == .accepted)
+            }
+        }
+        // Only the authorised notice reached Kafka.
+        #expect(try await readTopic(cluster.bootstrapServers, Topics.intakeNotices, atLeast: 1).count == 1)
     }
 
     @Test func unreachableKafkaGives503() async throws {

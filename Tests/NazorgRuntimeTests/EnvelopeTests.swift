@@ -84,3 +84,21 @@ import Testing
         }
     }
 }
+
+@Suite struct CallerTokensTests {
+    @Test func tokenFilesAreCheckedWhenLoaded() throws {
+        #expect(throws: ConfigurationError.self) {
+            try CallerTokens(callers: [.init(name: "a", sha256: "not-a-hash", scopes: ["PI-X"])])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try CallerTokens(callers: [.init(name: "a", sha256: CallerTokens.hash("t"), scopes: [])])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try CallerTokens(callers: [.init(name: "a", sha256: CallerTokens.hash("t"), scopes: ["PI-X"]),
+                                       .init(name: "b", sha256: CallerTokens.hash("t"), scopes: ["PI-Y"])])
+        }
+        let caller = CallerTokens.Caller(name: "rcn", sha256: CallerTokens.hash("t"), scopes: ["*"])
+        #expect(caller.allows("PI-ANY"))
+        #expect(CallerTokens.hash("test") == "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+    }
+}

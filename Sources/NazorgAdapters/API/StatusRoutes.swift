@@ -15,6 +15,8 @@ struct StatusRoutes: Sendable {
     let directory: PartnerDirectory
     let store: any OfferStore
     let publisher: EventPublisher
+    /// Partner tokens, scoped to partner ids; nil leaves the API open.
+    var callers: CallerTokens? = nil
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -27,6 +29,10 @@ struct StatusRoutes: Sendable {
     func report(request: Request, context: BasicRequestContext) async throws -> Response {
         let partnerId = try context.parameters.require("partnerId")
         let taskId = try context.parameters.require("taskId")
+        // A partner reports only for itself; checked before anything about tasks is revealed.
+        if let callers, !(try callers.authenticate(request).allows(partnerId)) {
+            throw ProblemDetails.forbidden("This token may not report for that partner.")
+        }
         // One answer for an unknown partner and for someone else's task: a partner never
         // learns which tasks exist elsewhere.
         guard directory.partner(id: partnerId) != nil, let offer = try await store.offer(partnerId: partnerId, taskId: taskId) else {

@@ -11,9 +11,12 @@ public struct ServiceOptions: Sendable {
     public var dataDirectory: String
     /// The consumer-group prefix; a service's group is `<prefix>.<service>`.
     public var groupPrefix: String
+    /// Who may call the service's API; nil leaves the API open (development and the demo only).
+    public var callers: CallerTokens?
 
     public init(kafka: KafkaConfiguration, host: String = "127.0.0.1", port: Int, dataDirectory: String = "data",
-                groupPrefix: String = "nazorg") {
+                groupPrefix: String = "nazorg", callers: CallerTokens? = nil) {
+        self.callers = callers
         self.kafka = kafka
         self.host = host
         self.port = port

@@ -23,13 +23,17 @@ struct CommonServiceOptions: ParsableArguments {
     @Option(name: .customLong("group-prefix"), help: "Prefix of the Kafka consumer groups.")
     var groupPrefix = "nazorg"
 
+    @Option(name: .long, help: "Caller token file (YAML, token hashes and scopes). Default: $NAZORG_API_TOKENS_FILE; without one the API is open.")
+    var tokens: String?
+
     func serviceOptions(service: String, defaultPort: Int) throws -> ServiceOptions {
         guard let bootstrap = kafka ?? ProcessInfo.processInfo.environment["NAZORG_KAFKA_BOOTSTRAP"], !bootstrap.isEmpty else {
             throw ValidationError("Give the Kafka bootstrap servers with --kafka or NAZORG_KAFKA_BOOTSTRAP.")
         }
         let config = try KafkaConfiguration.fromEnvironment(bootstrapServers: bootstrap, clientID: "nazorg-\(service)")
+        let callers = try (tokens ?? ProcessInfo.processInfo.environment["NAZORG_API_TOKENS_FILE"]).map(CallerTokens.init(contentsOf:))
         return ServiceOptions(kafka: config, host: host, port: port ?? defaultPort, dataDirectory: dataDirectory,
-                              groupPrefix: groupPrefix)
+                              groupPrefix: groupPrefix, callers: callers)
     }
 }
 
