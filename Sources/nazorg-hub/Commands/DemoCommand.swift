@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -94,11 +95,16 @@ struct DemoCommand: AsyncParsableCommand {
     }
 }
 
-/// Starts the simulated desk only after every service is up (it is last in the group).
+/// Starts the simulated desk once intake reports ready (Kafka reachable).
 struct DeskService: Service {
     let desk: DeskSimulator
+
     func run() async throws {
-        try? await Task.sleep(for: .seconds(2))
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let ready = try? await desk.client.execute(HTTPClientRequest(url: "\(desk.intakeURL)/health/ready"), timeout: .seconds(2))
+            if ready?.status == .ok { break }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
         try await desk.run()
     }
 }
