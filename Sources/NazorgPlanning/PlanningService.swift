@@ -50,9 +50,9 @@ public struct PlanningEngine: Sendable {
         self.logger = logger
     }
 
+    /// Applies the input, then publishes the outbox in decision order: what a crash left
+    /// behind goes out before this input's own events, and all before the input is committed.
     @Sendable public func handle(_ event: ReceivedEvent) async throws {
-        // Events decided before a crash go out first, in their original order.
-        try await publishOutbox()
         let envelope = event.envelope
         let now = Date()
         let planner = self.planner

@@ -47,9 +47,6 @@ public protocol PlanningStore: Sendable {
     func apply(eventId: String, subjectId: String,
                _ decide: @Sendable (CaseRecord?, [TaskRecord]) throws -> PlanningChange) async throws -> Bool
 
-    /// The task with this id, if any.
-    func task(id: String) async throws -> TaskRecord?
-
     /// Events decided but not yet confirmed by Kafka, oldest first.
     func pendingOutbox(limit: Int) async throws -> [OutboxEvent]
 

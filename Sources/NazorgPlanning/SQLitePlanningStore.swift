@@ -59,12 +59,6 @@ public final class SQLitePlanningStore: PlanningStore {
         }
     }
 
-    public func task(id: String) async throws -> TaskRecord? {
-        try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM planning_task WHERE task_id = ?", arguments: [id]).map(Self.task)
-        }
-    }
-
     public func caseRecord(subjectId: String) async throws -> CaseRecord? {
         try await database.read { db in try Self.fetchCase(db, subjectId: subjectId) }
     }

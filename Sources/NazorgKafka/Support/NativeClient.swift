@@ -10,8 +10,6 @@ final class ClientContext: Sendable {
     let fatalError = Mutex<KafkaError?>(nil)
     /// Set together with `fatalError`, so the hot path checks without a lock.
     let hasFatalError = Atomic<Bool>(false)
-    /// Whether the last error callback said every broker is down.
-    let allBrokersDown = Atomic<Bool>(false)
     /// Consumers only: the next offset to read per partition, as last marked processed.
     /// Lets a member that keeps a partition through a rebalance resume where it was even
     /// when the broker refused the commit on revoke.
@@ -65,7 +63,6 @@ final class NativeClient: @unchecked Sendable {
                 return
             }
             let allDown = code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN
-            context.allBrokersDown.store(allDown, ordering: .relaxed)
             // Transient errors are retried by librdkafka and already logged by its log callback.
             context.logger.log(level: allDown ? .warning : .debug, "kafka client error", metadata: [
                 "kafka.code": .string(String(cString: rd_kafka_err2name(code))), "kafka.detail": .string(text),

@@ -18,9 +18,6 @@ public final class HTTPEndpoint: Sendable {
     /// The bound port once the server runs.
     public var port: Int? { bound.withLock { $0 } }
 
-    /// `http://host:port` once the server runs.
-    public var baseURL: String? { port.map { "http://\(host):\($0)" } }
-
     /// Waits until the server is bound and returns its port.
     public func waitForPort(timeout: Duration = .seconds(30)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NazorgContracts
-import NIOCore
+import NazorgRuntime
 import ServiceLifecycle
 
 /// A simulated PI reintegration desk: for each synthetic person it posts a detention-start
@@ -54,17 +54,12 @@ struct DeskSimulator: Service {
 
     private func post(_ notice: [String: Any]) async {
         do {
-            var request = HTTPClientRequest(url: "\(intakeURL)/v1/notices")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: notice)))
-            let response = try await client.execute(request, timeout: .seconds(15))
-            _ = try await response.body.collect(upTo: 64 * 1024)
-            if response.status.code != 202 {
-                logger.warning("simulated desk notice refused", metadata: ["http.status": "\(response.status.code)"])
+            let status = try await client.postJSON("\(intakeURL)/v1/notices", notice)
+            if status != 202 {
+                logger.warning("simulated desk notice refused", metadata: ["http.status": "\(status)"])
             }
         } catch {
-            logger.warning("simulated desk could not reach intake", metadata: ["error": "\(error)"])
+            logger.warning("simulated desk could not reach intake", metadata: ["error": .string(error.loggable)])
         }
     }
 }

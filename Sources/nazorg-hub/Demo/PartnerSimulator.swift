@@ -47,14 +47,9 @@ struct PartnerSimulator: Sendable {
 
     private func report(_ partnerId: String, _ taskId: String, _ body: [String: String]) async {
         do {
-            var request = HTTPClientRequest(url: "\(adaptersURL)/v1/partners/\(partnerId)/tasks/\(taskId)/status")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
-            let response = try await client.execute(request, timeout: .seconds(15))
-            _ = try await response.body.collect(upTo: 64 * 1024)
+            _ = try await client.postJSON("\(adaptersURL)/v1/partners/\(partnerId)/tasks/\(taskId)/status", body)
         } catch {
-            logger.warning("simulated partner could not report status", metadata: ["error": "\(error)"])
+            logger.warning("simulated partner could not report status", metadata: ["error": .string(error.loggable)])
         }
     }
 }
