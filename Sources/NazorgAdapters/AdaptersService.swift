@@ -49,6 +49,7 @@ public enum AdaptersService {
                             store: any OfferStore, settings: AdapterSettings = AdapterSettings(),
                             logger: Logger) throws -> ServiceAssembly {
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
+        let publisher = EventPublisher(producer: producer, source: source)
         let deadLetters = DeadLetterWriter(producer: producer, service: "adapters")
         var services: [any Service] = [ProducerLifecycleService(producer: producer)]
 
@@ -65,16 +66,17 @@ public enum AdaptersService {
             let deliverer = WebhookDeliverer(partnerId: partner.id, url: webhook, httpClient: httpClient,
                                              timeout: settings.webhookTimeout, maximumRetryAfter: settings.maximumRetryAfter,
                                              logger: logger)
-            let handler = OfferDeliveryHandler(partnerId: partner.id, deliverer: deliverer, store: store, logger: logger,
-                                               now: { Date() })
+            let handler = OfferDeliveryHandler(partnerId: partner.id, deliverer: deliverer, store: store, publisher: publisher,
+                                               logger: logger, now: { Date() })
             services.append(EventConsumerService(name: "adapters.\(partner.id)", consumer: consumer, deadLetters: deadLetters,
-                                                 logger: logger, maxAttempts: settings.maxAttempts, handler: handler.handle))
+                                                 logger: logger, maxAttempts: settings.maxAttempts, commitEvery: 1,
+                                                 afterDeadLetter: handler.deadLettered, handler: handler.handle))
         }
 
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
         if options.callers == nil { logger.warning("partner status API runs without authentication: every caller may report") }
-        StatusRoutes(directory: directory, store: store, publisher: EventPublisher(producer: producer, source: source),
+        StatusRoutes(directory: directory, store: store, publisher: publisher,
                      callers: options.callers, logger: logger, now: { Date() }).add(to: router)
         let endpoint = HTTPEndpoint(host: options.host, port: options.port)
         services.append(endpoint.application(router: router, name: "nazorg-hub-adapters", logger: logger))

@@ -8,7 +8,8 @@ import NazorgRuntime
 public enum FilterService {
     public static let source = "/nazorg-hub/filter"
 
-    public static func make(options: ServiceOptions, policies: PolicySet, logger: Logger) throws -> ServiceAssembly {
+    public static func make(options: ServiceOptions, policies: PolicySet, partnerIDs: PartnerPseudonymizer,
+                            logger: Logger) throws -> ServiceAssembly {
         let store = try FilterStore(path: options.dataFile("filter.sqlite"))
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
         let consumer = try KafkaConsumer(
@@ -16,8 +17,8 @@ public enum FilterService {
             options: ConsumerOptions(groupID: options.group("filter"),
                                      topics: [Topics.planningCaseEvents, Topics.consentEvents, Topics.intakeNotices]),
             logger: logger)
-        let engine = FilterEngine(policies: policies, store: store,
-                                  publisher: EventPublisher(producer: producer, source: source), logger: logger)
+        let engine = FilterEngine(policies: policies, store: store, publisher: EventPublisher(producer: producer, source: source),
+                                  partnerIDs: partnerIDs, logger: logger)
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
         let endpoint = HTTPEndpoint(host: options.host, port: options.port)
@@ -25,7 +26,7 @@ public enum FilterService {
             ProducerLifecycleService(producer: producer),
             EventConsumerService(name: "filter", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "filter"),
-                                 logger: logger, handler: engine.handle),
+                                 logger: logger, afterDeadLetter: engine.deadLettered, handler: engine.handle),
             endpoint.application(router: router, name: "nazorg-filter", logger: logger),
         ])
     }

@@ -1,4 +1,5 @@
 import NazorgContracts
+import NazorgRuntime
 
 /// When each basisvoorwaarde must be in place, in days relative to the expected release
 /// date. An ID takes weeks, so it is due before release; housing, income and care must be
@@ -17,8 +18,14 @@ public struct DeadlineRules: Sendable {
         self.withoutReleaseDate = withoutReleaseDate
     }
 
-    public func deadline(for domain: Domain, release: CalendarDate?, today: CalendarDate) -> CalendarDate {
-        guard let release else { return today.adding(days: withoutReleaseDate) }
-        return release.adding(days: offsets[domain] ?? 0)
+    /// Throws ``PoisonEvent`` when the deadline would fall outside the calendar: such a
+    /// release date can only come from bad input, and the input goes to the dead letters.
+    public func deadline(for domain: Domain, release: CalendarDate?, today: CalendarDate) throws(PoisonEvent) -> CalendarDate {
+        do {
+            guard let release else { return try today.adding(days: withoutReleaseDate) }
+            return try release.adding(days: offsets[domain] ?? 0)
+        } catch {
+            throw PoisonEvent(reason: "date-out-of-range", detail: "the \(domain.rawValue) deadline falls outside the calendar")
+        }
     }
 }

@@ -77,7 +77,7 @@ public struct Planner: Sendable {
                 continue
             }
             let taskId = DeterministicID.string("task", record.caseId.uuidString, need.domain.rawValue)
-            let deadline = rules.deadline(for: need.domain, release: record.expectedReleaseDate, today: today)
+            let deadline = try rules.deadline(for: need.domain, release: record.expectedReleaseDate, today: today)
             change.upsertTasks.append(TaskRecord(taskId: taskId, caseId: record.caseId, subjectId: record.subjectId,
                                                  domain: need.domain, partnerId: partner.id, partnerRole: partner.role,
                                                  status: "assigned", deadline: deadline))
@@ -91,8 +91,9 @@ public struct Planner: Sendable {
         }
     }
 
-    /// Decides what a partner's answer changes. A rejection goes back to the coordinator
-    /// as an escalation, never silently to another organisation.
+    /// Decides what a task's new status changes. A partner's rejection goes back to the
+    /// coordinator as an escalation, never silently to another organisation; so do the hub's
+    /// own reports of a task waiting for consent or unable to reach its partner.
     public func decide(status: TaskStatusChanged, eventId: String, trace: TraceParent, now: Date,
                        existing: CaseRecord?, tasks: [TaskRecord]) throws -> PlanningChange {
         guard var task = tasks.first(where: { $0.taskId == status.taskId }) else {
@@ -106,17 +107,28 @@ public struct Planner: Sendable {
         change.upsertTasks = [task]
         var forwarded = status
         forwarded.caseId = task.caseId
+        forwarded.subjectId = task.subjectId
         forwarded.domain = task.domain
         change.outbox.append(try caseEvent(forwarded, id: DeterministicID.string("case-status", eventId),
                                            subject: task.subjectId, trace: trace, now: now))
-        if status.status == .rejected {
+        if let reason = Self.escalationReason(for: status) {
             let escalation = EscalationRaised(escalationId: DeterministicID.string("escalation", eventId),
                                               caseId: task.caseId, subjectId: task.subjectId, taskId: task.taskId,
-                                              reason: .taskRejected, raisedAt: now)
+                                              reason: reason, raisedAt: now)
             change.outbox.append(try caseEvent(escalation, id: escalation.escalationId, subject: task.subjectId,
                                                trace: trace, now: now))
         }
         return change
+    }
+
+    /// Which statuses put the task back on the coordinator's desk, and why.
+    static func escalationReason(for status: TaskStatusChanged) -> EscalationRaised.Reason? {
+        switch status.status {
+        case .accepted, .completed: return nil
+        case .rejected: return .taskRejected
+        case .awaitingConsent: return .awaitingConsent
+        case .undeliverable: return status.reason == HubReason.noPolicy ? .disclosureDenied : .deliveryFailed
+        }
     }
 
     private func caseEvent<P: EventPayload>(_ payload: P, id: String, subject: String, trace: TraceParent, now: Date) throws -> OutboxEvent {

@@ -70,7 +70,14 @@ public struct PlanningEngine: Sendable {
             log(applied, envelope)
         } else if envelope.type == .taskStatusChanged {
             let status = try event.decode(TaskStatusChanged.self)
-            let applied = try await store.apply(eventId: envelope.id, subjectId: status.subjectId) { existing, tasks in
+            // Reports about a task name only the task: planning knows whose it is.
+            guard let subjectId = try await store.subjectId(ofTask: status.taskId) else {
+                throw PoisonEvent(reason: "unknown-task", detail: "planning never assigned a task with this id")
+            }
+            if let named = status.subjectId, named != subjectId {
+                throw PoisonEvent(reason: "wrong-subject", detail: "the task belongs to another person")
+            }
+            let applied = try await store.apply(eventId: envelope.id, subjectId: subjectId) { existing, tasks in
                 try planner.decide(status: status, eventId: envelope.id, trace: envelope.traceparent, now: now,
                                    existing: existing, tasks: tasks)
             }

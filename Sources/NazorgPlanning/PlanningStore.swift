@@ -55,4 +55,6 @@ public protocol PlanningStore: Sendable {
 
     func caseRecord(subjectId: String) async throws -> CaseRecord?
     func tasks(caseId: UUID) async throws -> [TaskRecord]
+    /// The person a task belongs to, or nil for a task planning never assigned.
+    func subjectId(ofTask taskId: String) async throws -> String?
 }

@@ -67,6 +67,12 @@ public final class SQLitePlanningStore: PlanningStore {
         try await database.read { db in try Self.fetchTasks(db, caseId: caseId) }
     }
 
+    public func subjectId(ofTask taskId: String) async throws -> String? {
+        try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT subject_id FROM planning_task WHERE task_id = ?", arguments: [taskId])
+        }
+    }
+
     public func pendingOutbox(limit: Int) async throws -> [OutboxEvent] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?", arguments: [limit]).map { row in
@@ -92,7 +98,7 @@ public final class SQLitePlanningStore: PlanningStore {
             return nil
         }
         let personData: Data = row["person_json"]
-        return CaseRecord(caseId: UUID(uuidString: row["case_id"])!, subjectId: row["subject_id"],
+        return CaseRecord(caseId: try uuid(row["case_id"]), subjectId: row["subject_id"],
                           municipality: row["municipality"], prisonCode: row["prison_code"],
                           person: try ContractCoding.decoder().decode(Person.self, from: personData),
                           expectedReleaseDate: (row["expected_release_date"] as String?).flatMap(CalendarDate.init(string:)),
@@ -101,14 +107,24 @@ public final class SQLitePlanningStore: PlanningStore {
 
     private static func fetchTasks(_ db: Database, caseId: UUID) throws -> [TaskRecord] {
         try Row.fetchAll(db, sql: "SELECT * FROM planning_task WHERE case_id = ? ORDER BY domain",
-                         arguments: [caseId.uuidString.lowercased()]).map(task)
+                         arguments: [caseId.uuidString.lowercased()]).map { try task($0) }
     }
 
-    private static func task(_ row: Row) -> TaskRecord {
-        TaskRecord(taskId: row["task_id"], caseId: UUID(uuidString: row["case_id"])!, subjectId: row["subject_id"],
-                   domain: Domain(rawValue: row["domain"]) ?? .id, partnerId: row["partner_id"],
-                   partnerRole: PartnerRole(rawValue: row["partner_role"]) ?? .municipalityCoordinator,
-                   status: row["status"], deadline: CalendarDate(string: row["deadline"])!)
+    private static func task(_ row: Row) throws -> TaskRecord {
+        guard let domain = Domain(rawValue: row["domain"]), let role = PartnerRole(rawValue: row["partner_role"]),
+              let deadline = CalendarDate(string: row["deadline"]) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a planning_task row has an unknown domain, role or deadline")
+        }
+        return TaskRecord(taskId: row["task_id"], caseId: try uuid(row["case_id"]), subjectId: row["subject_id"],
+                          domain: domain, partnerId: row["partner_id"], partnerRole: role,
+                          status: row["status"], deadline: deadline)
+    }
+
+    private static func uuid(_ text: String) throws -> UUID {
+        guard let value = UUID(uuidString: text) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a planning row has an invalid case id")
+        }
+        return value
     }
 
     private static func save(_ record: CaseRecord, _ db: Database) throws {

@@ -72,6 +72,7 @@ struct WholeChainTests {
                                                     "--data-dir", work.appendingPathComponent(service).path,
                                                     "--group-prefix", "e2e"] + extra,
                                environment: ["NAZORG_PSEUDONYM_KEY": "e2e-test-key-not-secret-0123456789abcdef",
+                                             "NAZORG_PARTNER_PSEUDONYM_KEY": "e2e-partner-key-not-secret-0123456789abcdef",
                                              "NAZORG_KAFKA_PROPERTIES": fast, "LOG_LEVEL": "info"])
         }
         let services = [
@@ -93,7 +94,8 @@ struct WholeChainTests {
                 {"type":"DetentionPlanShared","noticeId":"e2e-plan-1","municipality":"GM0363","prisonCode":"PI-TEST",
                  "person":{"bsn":"999990019","givenName":"Tessa","surname":"Testpersoon","birthDate":"1990-01-01"},
                  "expectedReleaseDate":"2027-03-15",
-                 "needs":[{"domain":"housing","status":"needed"},{"domain":"id","status":"needed"},{"domain":"income","status":"arranged"}],
+                 "needs":[{"domain":"housing","status":"needed"},{"domain":"id","status":"needed"},{"domain":"income","status":"arranged"},
+                          {"domain":"debts","status":"needed"}],
                  "consents":["housing"]}
                 """
             let anonymous = try await post(http, "http://127.0.0.1:\(ports["intake"]!)/v1/notices", notice)
@@ -119,6 +121,15 @@ struct WholeChainTests {
             #expect(housing.headers["ce-type"] == "nl.nazorg.TaskOffered.v1")
             let idDesk = try #require(inbox.all.first { $0.partner == "idbalie-e2e" })
             #expect(idDesk.body.contains("999990019"))
+            // Nothing in what partners receive links them: not the hub-wide pseudonym, not the trace.
+            let notices = try await readTopic(bootstrap, Topics.intakeNotices, atLeast: 1)
+            let hubSubject = try #require(notices.first?.key.map { String(decoding: $0, as: UTF8.self) })
+            let internalTrace = try #require(try ReceivedEvent(record: try #require(notices.first)).envelope.traceparent.traceID)
+            for delivery in [housing, idDesk] {
+                let seen = delivery.body + delivery.headers.values.joined()
+                #expect(!seen.contains(hubSubject) && !seen.contains(internalTrace))
+            }
+            #expect(housing.headers["traceparent"] != idDesk.headers["traceparent"])
 
             // The disclosure log holds one record per delivery.
             let disclosures = try await readTopic(bootstrap, Topics.filterDisclosures, atLeast: 2)
@@ -139,12 +150,23 @@ struct WholeChainTests {
             #expect(page.body.contains("idbalie-e2e"))
             #expect(!page.body.contains("Testpersoon"))
 
+            // The debts task waits for consent, and the coordinator is told: an escalation with
+            // its reason, counted on the page and in the metrics.
+            try await waitUntil("monitoring counts the task waiting for consent") {
+                let summary = try await get(http, "http://127.0.0.1:\(ports["monitoring"]!)/api/v1/summary")
+                let json = try JSONSerialization.jsonObject(with: Data(summary.body.utf8)) as? [String: Any]
+                return ((json?["escalationsByReason"] as? [String: Any])?["awaiting-consent"] as? Int ?? 0) >= 1
+            }
+            let metrics = try await get(http, "http://127.0.0.1:\(ports["monitoring"]!)/metrics")
+            #expect(metrics.body.contains(#"nazorg_monitoring_escalations_by_reason_total{reason="awaiting-consent"} 1"#))
+
             // Every event the services wrote validates against its JSON Schema.
             let directory = work.appendingPathComponent("events")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var types = Set<EventType>()
             for topic in [Topics.intakeNotices, Topics.consentEvents, Topics.planningCaseEvents, Topics.filterDisclosures,
-                          Topics.monitoringFeed, Topics.partnerTasks("woon-e2e"), Topics.partnerTasks("idbalie-e2e")] {
+                          Topics.monitoringFeed, Topics.partnerStatus, Topics.partnerTasks("woon-e2e"),
+                          Topics.partnerTasks("idbalie-e2e")] {
                 for (index, record) in try await readTopic(bootstrap, topic, atLeast: 1).enumerated() {
                     let type = try ReceivedEvent(record: record).envelope.type
                     types.insert(type)
@@ -152,7 +174,7 @@ struct WholeChainTests {
                 }
             }
             #expect(types.isSuperset(of: [.detentionPlanShared, .consentGiven, .caseOpened, .taskAssigned, .disclosureLogged,
-                                          .flowObserved, .taskOffered]))
+                                          .flowObserved, .taskOffered, .taskStatusChanged, .escalationRaised]))
             let validation = Process()
             validation.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             validation.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/contracts/validate.py").path,
@@ -160,6 +182,9 @@ struct WholeChainTests {
             try validation.run()
             validation.waitUntilExit()
             #expect(validation.terminationStatus == 0)
+
+            try await poisonEveryConsumerAndShowTheChainLives(bootstrap: bootstrap, http: http, ports: ports, inbox: inbox,
+                                                              services: services)
         } catch {
             for service in services + [broker] {
                 print("--- \(service.name)\n" + service.lines.suffix(20).joined(separator: "\n"))

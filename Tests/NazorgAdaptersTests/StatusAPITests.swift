@@ -16,7 +16,7 @@ struct StatusAPITests {
 
     /// Runs the adapters with two partners, delivers one housing offer to the first, and hands
     /// the status URL base to `body`.
-    func withDeliveredOffer(caseId: UUID, callers: CallerTokens? = nil,
+    func withDeliveredOffer(callers: CallerTokens? = nil,
                             _ body: (_ fixture: AdaptersFixture, _ baseURL: String) async throws -> Void) async throws {
         let fixture = try AdaptersFixture()
         var options = fixture.options
@@ -28,7 +28,7 @@ struct StatusAPITests {
             let assembly = try AdaptersService.make(options: options, directory: directory, httpClient: .shared, logger: testLogger)
             try await withServices(assembly.services) {
                 try await fixture.producer.send(offerRecord(sampleOffer(partnerId: housing, taskId: "task-1"), subjectId: subjectId,
-                                                            caseId: caseId, producer: fixture.producer))
+                                                            producer: fixture.producer))
                 try await waitUntil("the offer was delivered") { housingHook.received.count >= 1 }
                 let port = try await assembly.endpoint.waitForPort()
                 try await body(fixture, "http://127.0.0.1:\(port)")
@@ -37,9 +37,8 @@ struct StatusAPITests {
         await fixture.close()
     }
 
-    @Test func rejectionNeedsAReasonAndIsPublishedWithTheCaseOfTheOffer() async throws {
-        let caseId = UUID()
-        try await withDeliveredOffer(caseId: caseId) { fixture, base in
+    @Test func rejectionNeedsAReasonAndIsPublishedKeyedByTheTaskAlone() async throws {
+        try await withDeliveredOffer { fixture, base in
             let url = "\(base)/v1/partners/\(housing)/tasks/task-1/status"
             let invalid = try await post(url, json: #"{"status":"rejected"}"#)
             #expect(invalid.status == 400)
@@ -67,15 +66,16 @@ struct StatusAPITests {
             let record = try #require(found.record)
             let event = try ReceivedEvent(record: record)
             let changed = try event.decode(TaskStatusChanged.self)
-            #expect(changed.caseId == caseId)
-            #expect(changed.subjectId == subjectId)
+            // The adapters hold no hub-internal ids: planning resolves the task.
+            #expect(changed.caseId == nil)
+            #expect(changed.subjectId == nil)
             #expect(changed.partnerId == housing)
             #expect(changed.taskId == "task-1")
             #expect(changed.domain == .housing)
             #expect(changed.status == .rejected)
             #expect(changed.reason == "Geen woning in deze regio.")
-            #expect(record.key.map { String(decoding: $0, as: UTF8.self) } == subjectId)
-            #expect(event.envelope.subject == subjectId)
+            #expect(record.key.map { String(decoding: $0, as: UTF8.self) } == "task-1")
+            #expect(event.envelope.subject == nil)
             #expect(event.envelope.source == AdaptersService.source)
         }
     }
@@ -85,7 +85,7 @@ struct StatusAPITests {
             .init(name: "housing-partner", sha256: CallerTokens.hash("housing-token-for-tests"), scopes: [housing]),
             .init(name: "debts-partner", sha256: CallerTokens.hash("debts-token-for-tests"), scopes: [debts]),
         ])
-        try await withDeliveredOffer(caseId: UUID(), callers: callers) { _, base in
+        try await withDeliveredOffer(callers: callers) { _, base in
             let url = "\(base)/v1/partners/\(housing)/tasks/task-1/status"
             #expect(try await post(url, json: #"{"status":"accepted"}"#).status == 401)
             #expect(try await post(url, json: #"{"status":"accepted"}"#, headers: ["Authorization": "Bearer wrong"]).status == 401)
@@ -98,7 +98,7 @@ struct StatusAPITests {
     }
 
     @Test func anotherPartnersTaskIsNotFound() async throws {
-        try await withDeliveredOffer(caseId: UUID()) { _, base in
+        try await withDeliveredOffer() { _, base in
             let otherPartner = try await post("\(base)/v1/partners/\(debts)/tasks/task-1/status", json: #"{"status":"accepted"}"#)
             #expect(otherPartner.status == 404)
             #expect(!otherPartner.body.contains(housing))

@@ -58,17 +58,16 @@ final class WebhookReceiver: Sendable {
 }
 
 /// Builds a TaskOffered record as the filter writes it onto a partner topic.
-func offerRecord(_ offer: TaskOffered, subjectId: String, caseId: UUID, producer: KafkaProducer) throws -> ProducerRecord {
+/// `subjectId` is the partner's own pseudonym, the record key; the record has no `ce_subject`.
+func offerRecord(_ offer: TaskOffered, subjectId: String, producer: KafkaProducer) throws -> ProducerRecord {
     let publisher = EventPublisher(producer: producer, source: "/nazorg-hub/filter")
-    var record = try publisher.record(offer, topic: Topics.partnerTasks(offer.partnerId), key: subjectId,
-                                      id: DeterministicID.string("offer", offer.offerId), subject: subjectId, trace: .random())
-    record.headers.append(KafkaHeader(HubHeader.caseId, caseId.uuidString.lowercased()))
-    return record
+    return try publisher.record(offer, topic: Topics.partnerTasks(offer.partnerId), key: subjectId,
+                                id: DeterministicID.string("offer", offer.offerId), subject: nil, trace: .random())
 }
 
 func sampleOffer(partnerId: String, taskId: String, domain: Domain = .housing) -> TaskOffered {
     TaskOffered(offerId: "offer-\(taskId)", taskId: taskId, partnerId: partnerId, domain: domain,
-                deadline: CalendarDate(year: 2027, month: 3, day: 1)!, processingActivityId: "pa-\(domain.rawValue)-offer",
+                deadline: CalendarDate(year: 2027, month: 3, day: 1)!, deadlinePrecision: .day, processingActivityId: "pa-\(domain.rawValue)-offer",
                 subject: TaskOffered.Subject(givenName: "Tessa", surname: "Testpersoon", municipality: "0363"))
 }
 

@@ -14,8 +14,7 @@ struct WebhookDelivererTests {
         let offer = sampleOffer(partnerId: "test-schuldhulp", taskId: "task-1", domain: .debts)
         let envelope = EventEnvelope(id: "offer-event-1", source: "/nazorg-hub/filter", type: .taskOffered, time: Date(),
                                      subject: subjectId, traceparent: .random())
-        var headers = envelope.headers
-        headers.append(KafkaHeader(HubHeader.caseId, UUID().uuidString.lowercased()))
+        let headers = envelope.headers
         return try ReceivedEvent(record: ConsumerRecord(topic: Topics.partnerTasks("test-schuldhulp"), partition: 0, offset: 0,
                                                         key: Array(subjectId.utf8), value: Array(try offer.encodedJSON()),
                                                         headers: headers, timestampMilliseconds: nil))

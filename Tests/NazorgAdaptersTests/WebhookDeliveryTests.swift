@@ -50,10 +50,8 @@ struct WebhookDeliveryTests {
         try await withServices([receiver.service()]) {
             let assembly = try AdaptersService.make(options: fixture.options, directory: try fixture.directory([partner: try await receiver.url()]),
                                                     httpClient: .shared, logger: testLogger)
-            let first = try offerRecord(sampleOffer(partnerId: partner, taskId: "task-1"), subjectId: subjectId, caseId: UUID(),
-                                        producer: fixture.producer)
-            let second = try offerRecord(sampleOffer(partnerId: partner, taskId: "task-2"), subjectId: subjectId, caseId: UUID(),
-                                         producer: fixture.producer)
+            let first = try offerRecord(sampleOffer(partnerId: partner, taskId: "task-1"), subjectId: subjectId, producer: fixture.producer)
+            let second = try offerRecord(sampleOffer(partnerId: partner, taskId: "task-2"), subjectId: subjectId, producer: fixture.producer)
             try await withServices(assembly.services) {
                 try await fixture.producer.send(first)
                 try await waitUntil("the first offer arrived") { receiver.received.count >= 1 }
@@ -90,10 +88,10 @@ struct WebhookDeliveryTests {
                                                     httpClient: .shared, logger: testLogger)
             try await withServices(assembly.services) {
                 try await fixture.producer.send(offerRecord(sampleOffer(partnerId: partner, taskId: "task-1"), subjectId: subjectId,
-                                                            caseId: UUID(), producer: fixture.producer))
+                                                            producer: fixture.producer))
                 try await waitUntil("the offer got through on the third attempt") { receiver.received.count >= 3 }
                 try await fixture.producer.send(offerRecord(sampleOffer(partnerId: partner, taskId: "task-2"), subjectId: subjectId,
-                                                            caseId: UUID(), producer: fixture.producer))
+                                                            producer: fixture.producer))
                 try await waitUntil("the consumer moved on to the next offer") { receiver.received.count >= 4 }
             }
             let keys = receiver.received.map { $0.headers["idempotency-key"] ?? "" }
@@ -110,9 +108,9 @@ struct WebhookDeliveryTests {
                                                     httpClient: .shared, logger: testLogger)
             try await withServices(assembly.services) {
                 try await fixture.producer.send(offerRecord(sampleOffer(partnerId: partner, taskId: "task-1"), subjectId: subjectId,
-                                                            caseId: UUID(), producer: fixture.producer))
+                                                            producer: fixture.producer))
                 try await fixture.producer.send(offerRecord(sampleOffer(partnerId: partner, taskId: "task-2"), subjectId: subjectId,
-                                                            caseId: UUID(), producer: fixture.producer))
+                                                            producer: fixture.producer))
                 try await waitUntil("the second offer arrived") { receiver.received.count >= 2 }
             }
             let keys = receiver.received.map { $0.headers["idempotency-key"] ?? "" }
@@ -131,6 +129,34 @@ struct WebhookDeliveryTests {
             #expect(dead.headers.text(DeadLetterHeader.reason) == "partner-rejected")
             #expect(dead.headers.text(DeadLetterHeader.detail) == "HTTP 422")
             #expect(dead.headers.text(DeadLetterHeader.service) == "adapters")
+
+            // The coordinator hears of it: the task is reported undeliverable to planning.
+            let reports = try await readTopic(fixture.cluster.bootstrapServers, Topics.partnerStatus, atLeast: 1)
+            let report = try ReceivedEvent(record: try #require(reports.first)).decode(TaskStatusChanged.self)
+            #expect(report.taskId == "task-1" && report.status == .undeliverable && report.reason == HubReason.partnerRefused)
+            #expect(reports.first?.key.map { String(decoding: $0, as: UTF8.self) } == "task-1")
+        }
+        await fixture.close()
+    }
+
+    @Test func anOfferReadAgainAfterItWasDeliveredIsNotPostedAgain() async throws {
+        let fixture = try AdaptersFixture()
+        let receiver = WebhookReceiver()
+        try await withServices([receiver.service()]) {
+            let assembly = try AdaptersService.make(options: fixture.options, directory: try fixture.directory([partner: try await receiver.url()]),
+                                                    httpClient: .shared, logger: testLogger)
+            let first = try offerRecord(sampleOffer(partnerId: partner, taskId: "task-1"), subjectId: subjectId, producer: fixture.producer)
+            try await withServices(assembly.services) {
+                try await fixture.producer.send(first)
+                try await waitUntil("the offer arrived") { receiver.received.count >= 1 }
+                // The same offer again, as a replay after a crash or a rebalance would bring it.
+                try await fixture.producer.send(first)
+                try await fixture.producer.send(offerRecord(sampleOffer(partnerId: partner, taskId: "task-2"), subjectId: subjectId,
+                                                            producer: fixture.producer))
+                try await waitUntil("the next offer arrived") { receiver.received.count >= 2 }
+            }
+            let keys = receiver.received.map { $0.headers["idempotency-key"] ?? "" }
+            #expect(keys == ["offer-task-1", "offer-task-2"])
         }
         await fixture.close()
     }

@@ -11,6 +11,7 @@ private let logger = quietLogger("filter.tests", level: .critical)
 
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 private let subject = String(repeating: "7a", count: 16)
+let testPartnerIDs = try! PartnerPseudonymizer(secret: Array("filter-tests-partner-key-0123456789abcdef".utf8))
 private let person = Person(bsn: "999990019", givenName: "Tessa", surname: "Testpersoon", birthDate: CalendarDate(year: 1990, month: 1, day: 1)!)
 
 private func task(_ domain: Domain, partner: String, role: PartnerRole) -> TaskAssigned {
@@ -30,7 +31,7 @@ private struct Harness {
 
     init() throws {
         cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
-        for topic in Topics.all + [Topics.partnerTasks("woon-test"), Topics.partnerTasks("id-test"), Topics.partnerTasks("no-policy")] {
+        for topic in Topics.all + ["woon-test", "id-test", "no-policy", "schuld-test"].map(Topics.partnerTasks) {
             try cluster.createTopic(topic, partitions: 1)
         }
         producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), logger: logger)
@@ -38,11 +39,12 @@ private struct Harness {
         publisher = EventPublisher(producer: producer, source: "/test")
         var policies = try PolicySet.load(directory: root.appendingPathComponent("Contracts/policies").path).policies
         policies[.probation] = nil
-        engine = FilterEngine(policies: try PolicySet(Array(policies.values)), store: store, publisher: publisher, logger: logger)
+        engine = FilterEngine(policies: try PolicySet(Array(policies.values)), store: store, publisher: publisher,
+                              partnerIDs: testPartnerIDs, logger: logger)
     }
 
-    func deliver<P: EventPayload>(_ payload: P, id: String) async throws {
-        let record = try publisher.record(payload, topic: "input", key: subject, id: id, subject: subject, trace: .random())
+    func deliver<P: EventPayload>(_ payload: P, id: String, trace: TraceParent = .random()) async throws {
+        let record = try publisher.record(payload, topic: "input", key: subject, id: id, subject: subject, trace: trace)
         try await engine.handle(ReceivedEvent(record: ConsumerRecord(topic: "input", partition: 0, offset: 0, key: record.key,
                                                                      value: record.value, headers: record.headers,
                                                                      timestampMilliseconds: nil)))
@@ -91,7 +93,11 @@ struct FilterTests {
         #expect(offer.subject.bsn == nil && offer.subject.birthDate == nil && offer.subject.prisonCode == nil)
         #expect(offer.subject.surname == "Testpersoon")
         #expect(offer.processingActivityId == "PA-NAZORG-02")
-        #expect(offerRecord.headers.text(HubHeader.caseId) == housing.caseId.uuidString.lowercased())
+        // Nothing hub-wide reaches the partner topic: not the subject pseudonym, not the case id.
+        #expect(offerRecord.key.map { String(decoding: $0, as: UTF8.self) } == testPartnerIDs.subject(subject, for: "woon-test"))
+        #expect(offerRecord.headers.text(CloudEventHeader.subject) == nil)
+        #expect(!offerRecord.headers.contains { $0.key.hasPrefix("nazorg_") })
+        #expect(!text.contains(subject) && !text.contains(housing.caseId.uuidString.lowercased()))
 
         let log = try await h.read(Topics.filterDisclosures, atLeast: 1)
         #expect(log.count == 1)
@@ -114,6 +120,87 @@ struct FilterTests {
         #expect(offer.subject.municipality == nil)  // not in the civil-affairs allow-list
         #expect(try await h.read(Topics.partnerTasks("no-policy"), atLeast: 0, timeout: .seconds(2)).isEmpty)
         await h.close()
+    }
+
+    @Test func aConsentDatedInTheFarFutureDoesNotOutliveALaterWithdrawal() async throws {
+        let h = try Harness()
+        let farFuture = try #require(ContractCoding.parseTimestamp("2099-01-01T00:00:00Z"))
+        try await h.deliver(ConsentGiven(consentId: "c1", subjectId: subject, domain: .debts, givenAt: farFuture), id: "consent-2099")
+        try await h.deliver(ConsentWithdrawn(consentId: "c1", subjectId: subject, domain: .debts, withdrawnAt: Date()), id: "withdraw-now")
+        try await h.deliver(task(.debts, partner: "schuld-test", role: .debtRelief), id: "assigned-debts")
+        #expect(try await h.store.hasConsent(subjectId: subject, domain: .debts) == false)
+        #expect(try await h.store.parkedCount() == 1)
+        #expect(try await h.read(Topics.partnerTasks("schuld-test"), atLeast: 0, timeout: .seconds(2)).isEmpty)
+        await h.close()
+    }
+
+    @Test func debtReliefGetsTheDeadlineByMonthSoTheReleaseDateCannotBeComputed() async throws {
+        let h = try Harness()
+        var debts = task(.debts, partner: "schuld-test", role: .debtRelief)
+        let release = try #require(CalendarDate(year: 2027, month: 3, day: 15))
+        debts.expectedReleaseDate = release
+        debts.deadline = try release.adding(days: 28)
+        try await h.deliver(ConsentGiven(consentId: "c1", subjectId: subject, domain: .debts, givenAt: Date()), id: "consent-debts")
+        try await h.deliver(debts, id: "assigned-debts")
+        let record = try #require(try await h.read(Topics.partnerTasks("schuld-test"), atLeast: 1).first)
+        let offer = try ReceivedEvent(record: record).decode(TaskOffered.self)
+        #expect(offer.deadline == CalendarDate(year: 2027, month: 4, day: 1))
+        #expect(offer.deadlinePrecision == .month)
+        let text = String(decoding: record.value, as: UTF8.self)
+        #expect(!text.contains("2027-03-15") && !text.contains("2027-04-12"))
+        await h.close()
+    }
+
+    @Test func aTaskThatWaitsOrIsDeniedIsReportedToPlanning() async throws {
+        let h = try Harness()
+        try await h.deliver(task(.housing, partner: "woon-test", role: .housingCorporation), id: "assigned-housing")
+        try await h.deliver(task(.network, partner: "no-policy", role: .probation), id: "assigned-probation")
+        let reports = try await h.read(Topics.partnerStatus, atLeast: 2)
+        let statuses = try reports.map { try ReceivedEvent(record: $0).decode(TaskStatusChanged.self) }
+        #expect(Set(statuses.map(\.status)) == [.awaitingConsent, .undeliverable])
+        #expect(statuses.first { $0.status == .undeliverable }?.reason == HubReason.noPolicy)
+        // Keyed by task, naming no person: planning resolves whose task it is.
+        #expect(Set(reports.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }) == ["task-housing", "task-network"])
+        #expect(statuses.allSatisfy { $0.subjectId == nil && $0.caseId == nil })
+        await h.close()
+    }
+
+    @Test func partnersGetKeysAndTracesOfTheirOwnLinkedOnlyInTheDisclosureLog() async throws {
+        let h = try Harness()
+        let trace = TraceParent.random()
+        var social = task(.income, partner: "id-test", role: .civilAffairs)
+        social.taskId = "task-a"
+        var coordinator = task(.id, partner: "woon-test", role: .municipalityCoordinator)
+        coordinator.taskId = "task-b"
+        try await h.deliver(social, id: "assigned-a", trace: trace)
+        try await h.deliver(coordinator, id: "assigned-b", trace: trace)
+        let a = try #require(try await h.read(Topics.partnerTasks("id-test"), atLeast: 1).first)
+        let b = try #require(try await h.read(Topics.partnerTasks("woon-test"), atLeast: 1).first)
+        let traceA = try #require(a.headers.text(CloudEventHeader.traceparent).flatMap(TraceParent.init))
+        let traceB = try #require(b.headers.text(CloudEventHeader.traceparent).flatMap(TraceParent.init))
+        #expect(traceA.traceID != trace.traceID && traceB.traceID != trace.traceID && traceA.traceID != traceB.traceID)
+        #expect(a.key != b.key)
+        let log = try await h.read(Topics.filterDisclosures, atLeast: 2)
+        let logged = try log.map { try ReceivedEvent(record: $0).decode(DisclosureLogged.self) }
+        #expect(Set(logged.compactMap(\.partnerTraceId)) == [traceA.traceID, traceB.traceID])
+        #expect(logged.allSatisfy { $0.traceId == trace.traceID })
+        await h.close()
+    }
+
+    @Test func everyPolicyGivesTheDeadlineToTheDayOnlyWithTheReleaseDate() throws {
+        let set = try PolicySet.load(directory: root.appendingPathComponent("Contracts/policies").path)
+        for policy in set.policies.values where !policy.fields.contains(.expectedReleaseDate) {
+            #expect(policy.deadline != .day, "\(policy.role.rawValue) could compute the release date from the deadline")
+        }
+        #expect(set.policy(for: .debtRelief)?.deadline == .month)
+        #expect(throws: ConfigurationError.self) {
+            try PolicySet.parse(yaml: "role: debt-relief\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: [TaskAssigned]\nfields: [bsn]\ndeadline: day", name: "t")
+        }
+        #expect(throws: ConfigurationError.self) {
+            try PolicySet.parse(yaml: "role: debt-relief\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: [TaskAssigned]\nfields: [bsn]\ndeadline: hour", name: "t")
+        }
+        let omitted = try PolicySet.parse(yaml: "role: debt-relief\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: [TaskAssigned]\nfields: [bsn]", name: "t")
+        #expect(omitted.deadline == nil)
     }
 
     @Test func withdrawnConsentStopsFurtherDisclosure() async throws {

@@ -69,8 +69,8 @@ struct MonitoringServiceTests {
             let page = try await get("\(base)/")
             #expect(page.status == 200)
             #expect(page.contentType?.hasPrefix("text/html") == true)
-            #expect(page.body.contains("<td>test-woningcorporatie</td><td>1</td><td>1</td><td>0</td><td>0</td><td>2</td>"))
-            #expect(page.body.contains("<td>test-schuldhulp</td><td>0</td><td>0</td><td>1</td><td>0</td><td>1</td>"))
+            #expect(page.body.contains("<td>test-woningcorporatie</td><td>1</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>2</td>"))
+            #expect(page.body.contains("<td>test-schuldhulp</td><td>0</td><td>0</td><td>1</td><td>0</td><td>0</td><td>0</td><td>1</td>"))
             #expect(page.body.contains(#"id="notices"><strong>2</strong>"#))
             #expect(page.body.contains(#"id="open-cases"><strong>1</strong>"#))
             #expect(!page.body.contains(Feed.subject))
@@ -81,6 +81,7 @@ struct MonitoringServiceTests {
             for line in [
                 "# TYPE nazorg_monitoring_notices_total counter", "nazorg_monitoring_notices_total 2",
                 "nazorg_monitoring_cases_open 1", "nazorg_monitoring_escalations_total 0",
+                #"nazorg_monitoring_escalations_by_reason_total{reason="awaiting-consent"} 0"#,
                 #"nazorg_monitoring_tasks{status="assigned"} 1"#, #"nazorg_monitoring_tasks{status="rejected"} 1"#,
                 #"nazorg_monitoring_partner_tasks{partner="test-woningcorporatie",status="accepted"} 1"#,
                 #"nazorg_monitoring_partner_tasks{partner="test-schuldhulp",status="rejected"} 1"#,

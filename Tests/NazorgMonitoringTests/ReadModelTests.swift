@@ -33,8 +33,14 @@ enum Feed {
                      domain: .housing, partnerId: partner, status: status, occurredAt: at(second))
     }
 
-    static func escalation(_ id: String, _ second: Int = 30) -> FlowObserved {
-        FlowObserved(observationId: id, sourceEventType: .escalationRaised, subjectId: subject, caseId: caseId, occurredAt: at(second))
+    static func escalation(_ id: String, _ second: Int = 30, reason: EscalationRaised.Reason? = nil) -> FlowObserved {
+        FlowObserved(observationId: id, sourceEventType: .escalationRaised, subjectId: subject, caseId: caseId, reason: reason,
+                     occurredAt: at(second))
+    }
+
+    /// Every status (or reason) at zero, with the given counts on top.
+    static func counts(_ keys: [String], _ given: [String: Int]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: keys.map { ($0, given[$0] ?? 0) })
     }
 
     /// 2 notices, 1 open case, 3 tasks over two partners (assigned, accepted, rejected).
@@ -52,11 +58,11 @@ enum Feed {
         noticesByType: Dictionary(uniqueKeysWithValues: MonitoringSummary.noticeTypes.map {
             ($0.rawValue, $0 == .detentionStarted || $0 == .releaseScheduled ? 1 : 0)
         }),
-        openCases: 1, escalations: 0,
-        tasksByStatus: ["assigned": 1, "accepted": 1, "rejected": 1, "completed": 0],
+        openCases: 1, escalations: 0, escalationsByReason: counts(MonitoringSummary.escalationReasons, [:]),
+        tasksByStatus: counts(MonitoringSummary.taskStatuses, ["assigned": 1, "accepted": 1, "rejected": 1]),
         tasksByPartner: [
-            "test-woningcorporatie": ["assigned": 1, "accepted": 1, "rejected": 0, "completed": 0],
-            "test-schuldhulp": ["assigned": 0, "accepted": 0, "rejected": 1, "completed": 0],
+            "test-woningcorporatie": counts(MonitoringSummary.taskStatuses, ["assigned": 1, "accepted": 1]),
+            "test-schuldhulp": counts(MonitoringSummary.taskStatuses, ["rejected": 1]),
         ])
 }
 
@@ -77,6 +83,23 @@ struct ReadModelTests {
         for _ in 0..<5 {
             #expect(try await summary(after: Feed.standard.shuffled(using: &generator)) == Feed.standardSummary)
         }
+    }
+
+    @Test func escalationsAreCountedByReasonSoNoTaskDisappearsInSilence() async throws {
+        let feed = Feed.standard + [
+            Feed.escalation("e-1", reason: .awaitingConsent), Feed.escalation("e-2", reason: .deliveryFailed),
+            Feed.escalation("e-3", reason: .deliveryFailed), Feed.escalation("e-4"),
+            Feed.status("s-4", task: "t-1", partner: "test-woningcorporatie", .undeliverable, 12),
+        ]
+        let summary = try await summary(after: feed)
+        #expect(summary.escalations == 4)
+        #expect(summary.escalationsByReason == Feed.counts(MonitoringSummary.escalationReasons,
+                                                           ["awaiting-consent": 1, "delivery-failed": 2, "unknown": 1]))
+        #expect(summary.tasksByStatus["undeliverable"] == 1)
+        let metrics = MetricsText.render(summary)
+        #expect(metrics.contains(#"nazorg_monitoring_escalations_by_reason_total{reason="delivery-failed"} 2"#))
+        let page = DashboardPage.render(summary, generatedAt: Date())
+        #expect(page.contains("<tr><td>Niet afgeleverd (geweigerd of dead letter)</td><td>2</td></tr>"))
     }
 
     @Test func redeliveryIsAppliedOnce() async throws {

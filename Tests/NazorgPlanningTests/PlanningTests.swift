@@ -34,6 +34,40 @@ private func temporaryStore() throws -> (SQLitePlanningStore, String) {
 struct PlanningTests {
     let planner = Planner(directory: directory)
 
+    @Test func aReleaseDateAtTheEdgeOfTheCalendarIsPoisonNotACrash() throws {
+        for (date, domain) in [("9999-12-31", Domain.housing), ("0001-01-01", Domain.id)] {
+            let notice = IntakeNotice.detentionPlanShared(DetentionPlanShared(
+                noticeId: "edge", subjectId: subject, municipality: "GM0363", prisonCode: "PI-TEST", person: person,
+                reportedAt: Date(), expectedReleaseDate: try #require(CalendarDate(string: date)),
+                needs: [Need(domain: domain, status: .needed)], consents: []))
+            // 9999-12-31 + 0 days is fine for housing; push it over the edge with the debts rule too.
+            let rules = DeadlineRules(offsets: [.housing: 1, .id: -14], withoutReleaseDate: 28)
+            let edgePlanner = Planner(directory: directory, rules: rules)
+            #expect(throws: PoisonEvent.self) {
+                _ = try edgePlanner.decide(notice: notice, eventId: "e-edge", trace: .random(), now: Date(), existing: nil, tasks: [])
+            }
+        }
+    }
+
+    @Test func hubStatusesEscalateWithTheirReason() throws {
+        let change = try planner.decide(notice: plan([.housing]), eventId: "e1", trace: .random(), now: Date(), existing: nil, tasks: [])
+        let task = try #require(change.upsertTasks.first)
+        for (status, reason, expected) in [(TaskStatus.awaitingConsent, HubReason.consentMissing, EscalationRaised.Reason.awaitingConsent),
+                                           (.undeliverable, HubReason.noPolicy, .disclosureDenied),
+                                           (.undeliverable, HubReason.partnerRefused, .deliveryFailed),
+                                           (.undeliverable, HubReason.deadLettered, .deliveryFailed)] {
+            let report = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: status,
+                                           reason: reason, changedAt: Date())
+            let decided = try planner.decide(status: report, eventId: "s-\(status.rawValue)-\(reason)", trace: .random(), now: Date(),
+                                             existing: change.upsertCase, tasks: change.upsertTasks)
+            let forwarded = try #require(decided.outbox.first)
+            let republished = try TaskStatusChanged.decodedJSON(forwarded.payload)
+            #expect(republished.caseId == task.caseId && republished.subjectId == subject)
+            let escalation = try EscalationRaised.decodedJSON(try #require(decided.outbox.last).payload)
+            #expect(escalation.reason == expected && escalation.taskId == task.taskId)
+        }
+    }
+
     @Test func planOpensCaseAndAssignsATaskPerNeedToTheMunicipalitysPartner() throws {
         let change = try planner.decide(notice: plan([.housing, .id, .debts]), eventId: "e1", trace: .random(), now: Date(),
                                         existing: nil, tasks: [])
@@ -45,7 +79,7 @@ struct PlanningTests {
         let housing = try #require(change.upsertTasks.first { $0.domain == .housing })
         #expect(housing.deadline == release)
         let id = try #require(change.upsertTasks.first { $0.domain == .id })
-        #expect(id.deadline == release.adding(days: -14))
+        #expect(try id.deadline == release.adding(days: -14))
         // The same input decides the same ids.
         let again = try planner.decide(notice: plan([.housing, .id, .debts]), eventId: "e1", trace: .random(), now: Date(),
                                        existing: nil, tasks: [])

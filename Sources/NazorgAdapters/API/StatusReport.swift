@@ -29,10 +29,10 @@ public struct StatusReport: Sendable, Equatable {
         switch object["status"] {
         case nil:
             errors.append(.init(field: "/status", detail: "A status is required."))
-        case let text as String where TaskStatus(rawValue: text) != nil:
+        case let text as String where TaskStatus.partnerReportable.contains(where: { $0.rawValue == text }):
             status = TaskStatus(rawValue: text)
         default:
-            let allowed = TaskStatus.allCases.map(\.rawValue).joined(separator: ", ")
+            let allowed = TaskStatus.partnerReportable.map(\.rawValue).joined(separator: ", ")
             errors.append(.init(field: "/status", detail: "The status must be one of \(allowed)."))
         }
 

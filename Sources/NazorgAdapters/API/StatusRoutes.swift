@@ -48,16 +48,17 @@ struct StatusRoutes: Sendable {
         let body = try await request.body.collect(upTo: Self.maximumBodySize)
         let report = try StatusReport.parse(Data(buffer: body))
 
-        let event = TaskStatusChanged(taskId: taskId, caseId: offer.caseId, subjectId: offer.subjectId, partnerId: partnerId,
-                                      domain: offer.domain, status: report.status, reason: report.reason, changedAt: now())
+        // The report names the task only; planning knows whose it is.
+        let event = TaskStatusChanged(taskId: taskId, partnerId: partnerId, domain: offer.domain, status: report.status,
+                                      reason: report.reason, changedAt: now())
         let eventId = idempotencyKey.map { DeterministicID.string("status", partnerId, taskId, $0) }
             ?? UUID().uuidString.lowercased()
         let trace = request.headers[.traceparent].flatMap(TraceParent.init)?.child()
             ?? offer.traceparent.flatMap(TraceParent.init)?.child()
             ?? .random()
         do {
-            try await publisher.publish(event, topic: Topics.partnerStatus, key: offer.subjectId, id: eventId,
-                                        subject: offer.subjectId, trace: trace)
+            try await publisher.publish(event, topic: Topics.partnerStatus, key: taskId, id: eventId,
+                                        subject: nil, trace: trace)
         } catch {
             logger.error("status event not acknowledged", metadata: [
                 "partner.id": .string(partnerId), "task.id": .string(taskId), "kafka.error": .string(error.loggable),

@@ -14,6 +14,7 @@ struct OfferDeliveryHandler: Sendable {
     let partnerId: String
     let deliverer: WebhookDeliverer
     let store: any OfferStore
+    let publisher: EventPublisher
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -22,17 +23,18 @@ struct OfferDeliveryHandler: Sendable {
         guard offer.partnerId == partnerId else {
             throw PoisonEvent(reason: "partner-mismatch", detail: "the offer names another partner than its topic")
         }
-        let key = event.record.key.flatMap { String(validating: $0, as: UTF8.self) }.flatMap { $0.isEmpty ? nil : $0 }
-        guard let subjectId = key ?? event.envelope.subject else {
-            throw PoisonEvent(reason: "missing-subject", detail: "the record has neither a key nor a ce_subject header")
-        }
-        guard let caseText = event.record.headers.text(HubHeader.caseId), let caseId = UUID(uuidString: caseText) else {
-            throw PoisonEvent(reason: "missing-header", detail: "the record has no valid \(HubHeader.caseId) header")
+        // A record read again after a crash or a rebalance: when the partner already has it,
+        // posting it again only costs the partner work.
+        if let known = try await store.offer(id: offer.offerId), known.deliveredAt != nil {
+            logger.debug("offer already delivered; skipped", metadata: [
+                "partner.id": .string(partnerId), "offer.id": .string(offer.offerId),
+            ])
+            return
         }
 
         try await store.record(OfferRecord(
             offerId: offer.offerId, taskId: offer.taskId, partnerId: partnerId, domain: offer.domain,
-            subjectId: subjectId, caseId: caseId, traceparent: event.envelope.traceparent.description, offeredAt: now()))
+            traceparent: event.envelope.traceparent.description, offeredAt: now()))
 
         do {
             try await deliverer.deliver(event, idempotencyKey: offer.offerId)
@@ -58,5 +60,18 @@ struct OfferDeliveryHandler: Sendable {
         logger.info("webhook delivered offer", metadata: [
             "partner.id": .string(partnerId), "offer.id": .string(offer.offerId), "task.id": .string(offer.taskId),
         ])
+    }
+
+    /// Called after an offer went to the dead letters (refused for good by the partner, or
+    /// unreadable): planning hears that the task did not reach the partner.
+    @Sendable func deadLettered(_ record: ConsumerRecord, reason: String) async throws {
+        guard let envelope = try? EventEnvelope(headers: record.headers), envelope.type == .taskOffered,
+              let offer = try? TaskOffered.decodedJSON(Data(record.value)), offer.partnerId == partnerId else { return }
+        let report = TaskStatusChanged(taskId: offer.taskId, partnerId: partnerId, domain: offer.domain, status: .undeliverable,
+                                       reason: reason == "partner-rejected" ? HubReason.partnerRefused : HubReason.deadLettered,
+                                       changedAt: now())
+        try await publisher.publish(report, topic: Topics.partnerStatus, key: offer.taskId,
+                                    id: DeterministicID.string("hub-status", envelope.id, TaskStatus.undeliverable.rawValue),
+                                    subject: nil, trace: envelope.traceparent.child())
     }
 }

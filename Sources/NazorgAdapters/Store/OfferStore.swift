@@ -2,30 +2,25 @@ import Foundation
 import NazorgContracts
 
 /// What the adapters remember about one task offer: enough to check that a partner reports
-/// status only for its own tasks, and to build the `TaskStatusChanged` event without
-/// asking another service.
+/// status only for its own tasks, and to skip offers already delivered. It holds only what
+/// the partner received: the adapters need no hub-internal ids, because a status report names
+/// the task and planning knows whose it is.
 public struct OfferRecord: Sendable, Equatable {
     public var offerId: String
     public var taskId: String
     public var partnerId: String
     public var domain: Domain
-    /// The subject pseudonym (the Kafka record key); never a direct identifier.
-    public var subjectId: String
-    public var caseId: UUID
-    /// The trace of the offer, so a status report continues the case's trace.
+    /// The trace the partner received with the offer, so a status report continues it.
     public var traceparent: String?
     public var offeredAt: Date
     /// When the partner's webhook first answered 2xx; nil until then.
     public var deliveredAt: Date?
 
-    public init(offerId: String, taskId: String, partnerId: String, domain: Domain, subjectId: String, caseId: UUID,
-                traceparent: String? = nil, offeredAt: Date, deliveredAt: Date? = nil) {
+    public init(offerId: String, taskId: String, partnerId: String, domain: Domain, traceparent: String? = nil, offeredAt: Date, deliveredAt: Date? = nil) {
         self.offerId = offerId
         self.taskId = taskId
         self.partnerId = partnerId
         self.domain = domain
-        self.subjectId = subjectId
-        self.caseId = caseId
         self.traceparent = traceparent
         self.offeredAt = offeredAt
         self.deliveredAt = deliveredAt
@@ -39,6 +34,8 @@ public protocol OfferStore: Sendable {
     func record(_ offer: OfferRecord) async throws
     /// Marks an offer delivered; a repeat keeps the first delivery time.
     func markDelivered(offerId: String, at: Date) async throws
+    /// The offer with this id, or nil when it was never recorded.
+    func offer(id offerId: String) async throws -> OfferRecord?
     /// The most recent offer of `taskId` to `partnerId`, or nil when it was never offered to them.
     func offer(partnerId: String, taskId: String) async throws -> OfferRecord?
 }

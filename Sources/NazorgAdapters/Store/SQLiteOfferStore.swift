@@ -29,17 +29,28 @@ public final class SQLiteOfferStore: OfferStore {
             }
             try db.create(index: "offers_by_partner_task", on: "offers", columns: ["partner_id", "task_id", "offered_at"])
         }
+        // Offers no longer carry hub-internal ids (subject pseudonym, case id) to the adapters.
+        migrator.registerMigration("v2-offers-without-hub-ids") { db in
+            try db.execute(sql: """
+                CREATE TABLE offers_v2 (
+                    offer_id TEXT PRIMARY KEY, task_id TEXT NOT NULL, partner_id TEXT NOT NULL, domain TEXT NOT NULL,
+                    traceparent TEXT, offered_at DOUBLE NOT NULL, delivered_at DOUBLE);
+                INSERT INTO offers_v2 SELECT offer_id, task_id, partner_id, domain, traceparent, offered_at, delivered_at FROM offers;
+                DROP TABLE offers;
+                ALTER TABLE offers_v2 RENAME TO offers;
+                CREATE INDEX offers_by_partner_task ON offers (partner_id, task_id, offered_at);
+                """)
+        }
         return migrator
     }
 
     public func record(_ offer: OfferRecord) async throws {
         try await database.write { db in
             try db.execute(sql: """
-                INSERT INTO offers (offer_id, task_id, partner_id, domain, subject_id, case_id, traceparent, offered_at, delivered_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO offers (offer_id, task_id, partner_id, domain, traceparent, offered_at, delivered_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(offer_id) DO NOTHING
-                """, arguments: [offer.offerId, offer.taskId, offer.partnerId, offer.domain.rawValue, offer.subjectId,
-                                 offer.caseId.uuidString.lowercased(), offer.traceparent,
+                """, arguments: [offer.offerId, offer.taskId, offer.partnerId, offer.domain.rawValue, offer.traceparent,
                                  offer.offeredAt.timeIntervalSince1970, offer.deliveredAt?.timeIntervalSince1970])
         }
     }
@@ -48,6 +59,12 @@ public final class SQLiteOfferStore: OfferStore {
         try await database.write { db in
             try db.execute(sql: "UPDATE offers SET delivered_at = ? WHERE offer_id = ? AND delivered_at IS NULL",
                            arguments: [date.timeIntervalSince1970, offerId])
+        }
+    }
+
+    public func offer(id offerId: String) async throws -> OfferRecord? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM offers WHERE offer_id = ?", arguments: [offerId]).map { try Self.offer(from: $0) }
         }
     }
 
@@ -62,13 +79,12 @@ public final class SQLiteOfferStore: OfferStore {
 
     private static func offer(from row: Row) throws -> OfferRecord {
         let domainValue: String = row["domain"]
-        let caseValue: String = row["case_id"]
-        guard let domain = Domain(rawValue: domainValue), let caseId = UUID(uuidString: caseValue) else {
-            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "an offers row has an unknown domain or case id")
+        guard let domain = Domain(rawValue: domainValue) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "an offers row has an unknown domain")
         }
         let deliveredAt: Double? = row["delivered_at"]
         return OfferRecord(offerId: row["offer_id"], taskId: row["task_id"], partnerId: row["partner_id"], domain: domain,
-                           subjectId: row["subject_id"], caseId: caseId, traceparent: row["traceparent"],
+                           traceparent: row["traceparent"],
                            offeredAt: Date(timeIntervalSince1970: row["offered_at"]),
                            deliveredAt: deliveredAt.map { Date(timeIntervalSince1970: $0) })
     }

@@ -22,7 +22,8 @@ public enum CaseEvent: Sendable, Equatable {
 
     public var eventType: EventType { type(of: payload).eventType }
 
-    public var caseId: UUID {
+    /// Always set for events read from the case-event topic.
+    public var caseId: UUID? {
         switch self {
         case .caseOpened(let event): return event.caseId
         case .taskAssigned(let event): return event.caseId
@@ -32,7 +33,8 @@ public enum CaseEvent: Sendable, Equatable {
         }
     }
 
-    public var subjectId: String {
+    /// Always set for events read from the case-event topic.
+    public var subjectId: String? {
         switch self {
         case .caseOpened(let event): return event.subjectId
         case .taskAssigned(let event): return event.subjectId

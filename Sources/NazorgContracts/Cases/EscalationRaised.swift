@@ -9,6 +9,12 @@ public struct EscalationRaised: EventPayload, SubjectKeyed {
         case deadlineMissed = "deadline-missed"
         case unannouncedRelease = "unannounced-release"
         case noPartner = "no-partner"
+        /// The filter holds a task until the person consents.
+        case awaitingConsent = "awaiting-consent"
+        /// A task could not reach its partner: dead-lettered, or refused for good by the partner.
+        case deliveryFailed = "delivery-failed"
+        /// No policy allows disclosing the task to the partner it was assigned to.
+        case disclosureDenied = "disclosure-denied"
     }
 
     public var escalationId: String

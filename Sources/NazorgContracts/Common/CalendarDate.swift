@@ -17,6 +17,13 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         self.day = day
     }
 
+    /// For constants known to be valid.
+    init(uncheckedYear year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// Parses exactly `YYYY-MM-DD` and rejects dates that do not exist, such as `2026-02-30`.
     public init?(string: String) {
         let bytes = Array(string.utf8)
@@ -46,8 +53,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// The date for a day count since 1970-01-01. Traps outside year 1...9999.
-    public init(daysSinceEpoch days: Int) {
+    /// The date for a day count since 1970-01-01; nil outside year 1...9999.
+    public init?(daysSinceEpoch days: Int) {
+        // Outside this window the year cannot be 1...9999, and the arithmetic below stays
+        // far from overflow for every day count that gets past it.
+        guard days >= CalendarDate.firstDay, days <= CalendarDate.lastDay else { return nil }
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -57,15 +67,22 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        precondition((1...9999).contains(year), "CalendarDate out of range")
+        guard (1...9999).contains(year) else { return nil }
         self.year = year
         self.month = month
         self.day = day
     }
 
-    /// This date moved by a number of days (negative moves back).
-    public func adding(days: Int) -> CalendarDate {
-        CalendarDate(daysSinceEpoch: daysSinceEpoch + days)
+    /// Day counts of 0001-01-01 and 9999-12-31, the range a `CalendarDate` can hold.
+    static let firstDay = -719_162
+    static let lastDay = 2_932_896
+
+    /// This date moved by a number of days (negative moves back). Throws when the result
+    /// falls outside year 1...9999, so input with an absurd date cannot crash a service.
+    public func adding(days: Int) throws(CalendarDateError) -> CalendarDate {
+        let (sum, overflow) = daysSinceEpoch.addingReportingOverflow(days)
+        guard !overflow, let date = CalendarDate(daysSinceEpoch: sum) else { throw CalendarDateError.outOfRange }
+        return date
     }
 
     /// Whole days from this date to `other` (positive when `other` is later).
@@ -111,4 +128,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         default: return 31
         }
     }
+}
+
+/// Date arithmetic left the range a `CalendarDate` can hold (year 1...9999).
+public enum CalendarDateError: Error, Sendable, Equatable, CustomStringConvertible {
+    case outOfRange
+
+    public var description: String { "the computed date falls outside year 1 to 9999" }
 }

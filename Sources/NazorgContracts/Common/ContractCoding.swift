@@ -66,10 +66,10 @@ public enum ContractCoding {
     }
 
     private static var withFractions: Date.ISO8601FormatStyle {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(secondsFromGMT: 0)!)
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
     }
 
     private static var withoutFractions: Date.ISO8601FormatStyle {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: TimeZone(secondsFromGMT: 0)!)
+        Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt)
     }
 }

@@ -12,8 +12,10 @@ public struct DisclosureLogged: EventPayload, SubjectKeyed {
     }
 
     public var disclosureId: String
-    /// W3C trace id, 32 lowercase hex digits.
+    /// W3C trace id of the hub's internal trace, 32 lowercase hex digits.
     public var traceId: String
+    /// The fresh trace id the partner received; the link to ``traceId`` lives only here.
+    public var partnerTraceId: String?
     /// Processing activity in the art. 30 AVG register.
     public var processingActivityId: String
     public var legalBasis: LegalBasis
@@ -31,6 +33,7 @@ public struct DisclosureLogged: EventPayload, SubjectKeyed {
     public init(
         disclosureId: String,
         traceId: String,
+        partnerTraceId: String? = nil,
         processingActivityId: String,
         legalBasis: LegalBasis,
         subjectId: String,
@@ -43,6 +46,7 @@ public struct DisclosureLogged: EventPayload, SubjectKeyed {
     ) {
         self.disclosureId = disclosureId
         self.traceId = traceId
+        self.partnerTraceId = partnerTraceId
         self.processingActivityId = processingActivityId
         self.legalBasis = legalBasis
         self.subjectId = subjectId

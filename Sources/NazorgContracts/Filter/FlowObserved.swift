@@ -13,6 +13,8 @@ public struct FlowObserved: EventPayload, SubjectKeyed {
     public var domain: Domain?
     public var partnerId: String?
     public var status: TaskStatus?
+    /// The escalation's reason, for EscalationRaised observations.
+    public var reason: EscalationRaised.Reason?
     public var occurredAt: Date
 
     public init(
@@ -25,6 +27,7 @@ public struct FlowObserved: EventPayload, SubjectKeyed {
         domain: Domain? = nil,
         partnerId: String? = nil,
         status: TaskStatus? = nil,
+        reason: EscalationRaised.Reason? = nil,
         occurredAt: Date
     ) {
         self.observationId = observationId
@@ -36,6 +39,7 @@ public struct FlowObserved: EventPayload, SubjectKeyed {
         self.domain = domain
         self.partnerId = partnerId
         self.status = status
+        self.reason = reason
         self.occurredAt = occurredAt
     }
 }

@@ -13,6 +13,7 @@ public struct TaskOffered: EventPayload {
         public var prisonCode: String?
         public var municipality: String?
         public var expectedReleaseDate: CalendarDate?
+        /// The person's pseudonym for this partner only (keyed per partner), never the hub-wide one.
         public var subjectId: String?
 
         public init(
@@ -53,7 +54,10 @@ public struct TaskOffered: EventPayload {
     public var taskId: String
     public var partnerId: String
     public var domain: Domain
-    public var deadline: CalendarDate
+    /// When the task is due, as exact as the policy allows (see ``deadlinePrecision``); nil when left out.
+    public var deadline: CalendarDate?
+    /// How exact ``deadline`` is; present exactly when it is.
+    public var deadlinePrecision: DeadlinePrecision?
     /// The art. 30 processing activity under which the fields are disclosed.
     public var processingActivityId: String
     public var subject: Subject
@@ -63,7 +67,8 @@ public struct TaskOffered: EventPayload {
         taskId: String,
         partnerId: String,
         domain: Domain,
-        deadline: CalendarDate,
+        deadline: CalendarDate?,
+        deadlinePrecision: DeadlinePrecision?,
         processingActivityId: String,
         subject: Subject
     ) {
@@ -72,7 +77,36 @@ public struct TaskOffered: EventPayload {
         self.partnerId = partnerId
         self.domain = domain
         self.deadline = deadline
+        self.deadlinePrecision = deadlinePrecision
         self.processingActivityId = processingActivityId
         self.subject = subject
+    }
+}
+
+/// How exact a disclosed date is.
+public enum DeadlinePrecision: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The day itself.
+    case day
+    /// The Monday of the ISO week the day falls in.
+    case week
+    /// The first day of the month.
+    case month
+}
+
+extension CalendarDate {
+    /// The first day of the period of `precision` this date falls in: itself, its week's
+    /// Monday, or the first of its month. Never later than the date, so a coarsened
+    /// deadline errs on the early side.
+    public func coarsened(to precision: DeadlinePrecision) -> CalendarDate {
+        switch precision {
+        case .day:
+            return self
+        case .week:
+            // 1970-01-01 was a Thursday: (days + 3) mod 7 is 0 on Mondays.
+            let weekday = ((daysSinceEpoch + 3) % 7 + 7) % 7
+            return CalendarDate(daysSinceEpoch: daysSinceEpoch - weekday) ?? CalendarDate.first
+        case .month:
+            return CalendarDate(uncheckedYear: year, month: month, day: 1)
+        }
     }
 }

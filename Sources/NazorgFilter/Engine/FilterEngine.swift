@@ -14,12 +14,15 @@ public struct FilterEngine: Sendable {
     let policies: PolicySet
     let store: FilterStore
     let publisher: EventPublisher
+    let partnerIDs: PartnerPseudonymizer
     let logger: Logger
 
-    public init(policies: PolicySet, store: FilterStore, publisher: EventPublisher, logger: Logger) {
+    public init(policies: PolicySet, store: FilterStore, publisher: EventPublisher, partnerIDs: PartnerPseudonymizer,
+                logger: Logger) {
         self.policies = policies
         self.store = store
         self.publisher = publisher
+        self.partnerIDs = partnerIDs
         self.logger = logger
     }
 
@@ -49,22 +52,27 @@ public struct FilterEngine: Sendable {
                                            occurredAt: envelope.time), envelope)
         case .taskStatusChanged:
             let status = try event.decode(TaskStatusChanged.self)
-            try await observe(FlowObserved(observationId: "", sourceEventType: .taskStatusChanged, subjectId: status.subjectId,
+            guard let subjectId = status.subjectId else {
+                throw PoisonEvent(reason: "missing-subject", detail: "a case-event TaskStatusChanged names no subject")
+            }
+            try await observe(FlowObserved(observationId: "", sourceEventType: .taskStatusChanged, subjectId: subjectId,
                                            caseId: status.caseId, taskId: status.taskId, domain: status.domain,
                                            partnerId: status.partnerId, status: status.status, occurredAt: envelope.time), envelope)
         case .escalationRaised:
             let escalation = try event.decode(EscalationRaised.self)
             try await observe(FlowObserved(observationId: "", sourceEventType: .escalationRaised, subjectId: escalation.subjectId,
-                                           caseId: escalation.caseId, taskId: escalation.taskId,
+                                           caseId: escalation.caseId, taskId: escalation.taskId, reason: escalation.reason,
                                            occurredAt: envelope.time), envelope)
         case .caseClosed:
             let closed = try event.decode(CaseClosed.self)
             try await observe(FlowObserved(observationId: "", sourceEventType: .caseClosed, subjectId: closed.subjectId,
                                            caseId: closed.caseId, occurredAt: envelope.time), envelope)
         case .consentGiven:
+            // The order in which statements arrive decides, never a time inside them: one
+            // partition per person keeps a person's statements in the order intake took them.
             let consent = try event.decode(ConsentGiven.self)
             try await store.setConsent(subjectId: consent.subjectId, domain: consent.domain, given: true,
-                                       consentId: consent.consentId, at: consent.givenAt)
+                                       consentId: consent.consentId)
             for parked in try await store.parked(subjectId: consent.subjectId, domain: consent.domain) {
                 // Consent may have been withdrawn again by a later event already applied.
                 guard try await store.hasConsent(subjectId: consent.subjectId, domain: consent.domain) else { break }
@@ -75,7 +83,7 @@ public struct FilterEngine: Sendable {
         case .consentWithdrawn:
             let withdrawal = try event.decode(ConsentWithdrawn.self)
             try await store.setConsent(subjectId: withdrawal.subjectId, domain: withdrawal.domain, given: false,
-                                       consentId: withdrawal.consentId, at: withdrawal.withdrawnAt)
+                                       consentId: withdrawal.consentId)
             logger.info("consent withdrawn; further disclosures stop", metadata: [
                 "event.id": .string(envelope.id), "consent.domain": .string(withdrawal.domain.rawValue),
             ])
@@ -85,17 +93,21 @@ public struct FilterEngine: Sendable {
         try await store.markProcessed(envelope.id)
     }
 
-    /// Applies the partner's policy: deny, wait for consent, or disclose.
+    /// Applies the partner's policy: deny, wait for consent, or disclose. A task that is
+    /// denied or waits is reported to planning, so the coordinator hears of it.
     private func offer(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent) async throws {
         let metadata: Logger.Metadata = ["event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
                                          "partner.role": .string(task.partnerRole.rawValue)]
         guard let policy = policies.policy(for: task.partnerRole), policy.eventTypes.contains(.taskAssigned) else {
             logger.warning("disclosure denied: no policy allows it", metadata: metadata)
+            try await reportStatus(.undeliverable, reason: HubReason.noPolicy, of: task, sourceEventId: sourceEventId, trace: trace)
             return
         }
         if policy.needsConsent, try await !store.hasConsent(subjectId: task.subjectId, domain: task.domain) {
             try await store.park(ParkedTask(sourceEventId: sourceEventId, task: task, traceparent: trace.description))
             logger.info("disclosure waits for consent", metadata: metadata)
+            try await reportStatus(.awaitingConsent, reason: HubReason.consentMissing, of: task, sourceEventId: sourceEventId,
+                                   trace: trace)
             return
         }
         try await disclose(task, sourceEventId: sourceEventId, trace: trace)
@@ -104,31 +116,35 @@ public struct FilterEngine: Sendable {
     /// Logs, then discloses. Both records carry ids derived from the source event.
     func disclose(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent) async throws {
         guard let policy = policies.policy(for: task.partnerRole) else { return }
-        let now = Date()
-        let hop = trace.child()
-        let subject = policy.subject(of: task)
-        let offered = TaskOffered(offerId: DeterministicID.string("offer", sourceEventId, task.partnerId),
-                                  taskId: task.taskId, partnerId: task.partnerId, domain: task.domain,
-                                  deadline: task.deadline, processingActivityId: policy.processingActivityId, subject: subject)
-        let logged = DisclosureLogged(disclosureId: DeterministicID.string("disclosure", sourceEventId, task.partnerId),
-                                      traceId: trace.traceID, processingActivityId: policy.processingActivityId,
-                                      legalBasis: policy.legalBasis, subjectId: task.subjectId, receiverId: task.partnerId,
-                                      receiverRole: task.partnerRole, sourceEventId: sourceEventId,
-                                      sourceEventType: .taskAssigned,
-                                      disclosedFields: ["taskId", "domain", "deadline"] + subject.presentFieldNames,
-                                      disclosedAt: now)
+        let disclosure = PartnerDisclosure(task: task, policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId,
+                                           trace: trace, publisher: publisher, now: Date())
         // Fail closed: without an acknowledged log record this throws before anything is disclosed.
-        try await publisher.publish(logged, topic: Topics.filterDisclosures, key: task.subjectId, id: logged.disclosureId,
-                                    subject: task.subjectId, trace: hop, time: now)
-        var record = try publisher.record(offered, topic: Topics.partnerTasks(task.partnerId), key: task.subjectId,
-                                          id: offered.offerId, subject: task.subjectId, trace: hop, time: now)
-        record.headers.append(KafkaHeader(HubHeader.caseId, task.caseId.uuidString.lowercased()))
-        try await publisher.producer.send(record)
+        try await publisher.producer.send(try disclosure.logRecord())
+        try await publisher.producer.send(try disclosure.partnerRecord())
         logger.info("task disclosed to partner", metadata: [
             "event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
-            "processing.activity": .string(policy.processingActivityId), "disclosure.id": .string(logged.disclosureId),
-            "trace.id": .string(trace.traceID),
+            "processing.activity": .string(policy.processingActivityId),
+            "disclosure.id": .string(disclosure.logged.disclosureId), "trace.id": .string(trace.traceID),
         ])
+    }
+
+    /// Tells planning, on the partner-status topic, what became of a task on the hub's side.
+    func reportStatus(_ status: TaskStatus, reason: String, of task: TaskAssigned, sourceEventId: String,
+                      trace: TraceParent) async throws {
+        let report = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: status,
+                                       reason: reason, changedAt: Date())
+        try await publisher.publish(report, topic: Topics.partnerStatus, key: task.taskId,
+                                    id: DeterministicID.string("hub-status", sourceEventId, status.rawValue),
+                                    subject: nil, trace: trace.child())
+    }
+
+    /// Called after a record went to the dead letters: a task among them is reported
+    /// undeliverable, so it does not disappear in silence.
+    @Sendable public func deadLettered(_ record: ConsumerRecord, reason: String) async throws {
+        guard let envelope = try? EventEnvelope(headers: record.headers), envelope.type == .taskAssigned,
+              let task = try? TaskAssigned.decodedJSON(Data(record.value)) else { return }
+        try await reportStatus(.undeliverable, reason: HubReason.deadLettered, of: task, sourceEventId: envelope.id,
+                               trace: envelope.traceparent)
     }
 
     /// Writes the pseudonymous monitoring view of an event.

@@ -16,22 +16,31 @@ public struct PartnerPolicy: Sendable, Equatable {
     public var legalBasis: DisclosureLogged.LegalBasis
     public var eventTypes: Set<EventType>
     public var fields: Set<Field>
+    /// How exact the task's deadline is given, or nil to leave it out. A deadline derives
+    /// from the expected release date, so it is exact only where that date is allowed.
+    public var deadline: DeadlinePrecision?
 
     public init(role: PartnerRole, processingActivityId: String, purpose: String, legalBasis: DisclosureLogged.LegalBasis,
-                eventTypes: Set<EventType>, fields: Set<Field>) {
+                eventTypes: Set<EventType>, fields: Set<Field>, deadline: DeadlinePrecision?) throws {
+        if deadline == .day && !fields.contains(.expectedReleaseDate) {
+            throw ConfigurationError("the policy for \(role.rawValue) gives the deadline to the day but not expectedReleaseDate; "
+                                     + "a deadline derives from the release date, so give it by week or month, or leave it out")
+        }
         self.role = role
         self.processingActivityId = processingActivityId
         self.purpose = purpose
         self.legalBasis = legalBasis
         self.eventTypes = eventTypes
         self.fields = fields
+        self.deadline = deadline
     }
 
     /// Disclosure needs the person's consent for the task's basisvoorwaarde.
     public var needsConsent: Bool { legalBasis == .consent }
 
-    /// The person as this role may see them: allowed fields only.
-    public func subject(of task: TaskAssigned) -> TaskOffered.Subject {
+    /// The person as this role may see them: allowed fields only, and the per-partner
+    /// pseudonym instead of the hub-wide one.
+    public func subject(of task: TaskAssigned, partnerSubjectId: String) -> TaskOffered.Subject {
         var s = TaskOffered.Subject()
         if fields.contains(.bsn) { s.bsn = task.person.bsn }
         if fields.contains(.givenName) { s.givenName = task.person.givenName }
@@ -40,7 +49,7 @@ public struct PartnerPolicy: Sendable, Equatable {
         if fields.contains(.prisonCode) { s.prisonCode = task.prisonCode }
         if fields.contains(.municipality) { s.municipality = task.municipality }
         if fields.contains(.expectedReleaseDate) { s.expectedReleaseDate = task.expectedReleaseDate }
-        if fields.contains(.subjectId) { s.subjectId = task.subjectId }
+        if fields.contains(.subjectId) { s.subjectId = partnerSubjectId }
         return s
     }
 }
@@ -72,6 +81,7 @@ public struct PolicySet: Sendable {
             var legalBasis: String
             var eventTypes: [String]
             var fields: [String]
+            var deadline: String?
         }
         let document: Document
         do {
@@ -102,8 +112,22 @@ public struct PolicySet: Sendable {
             }
             fields.insert(f)
         }
-        return PartnerPolicy(role: role, processingActivityId: document.processingActivity.id,
-                             purpose: document.processingActivity.purpose, legalBasis: basis, eventTypes: types, fields: fields)
+        let deadline: DeadlinePrecision?
+        switch document.deadline {
+        case nil, "omit": deadline = nil
+        case let text?:
+            guard let precision = DeadlinePrecision(rawValue: text) else {
+                throw ConfigurationError("policy \(name) gives deadline '\(text)'; use day, week, month or omit")
+            }
+            deadline = precision
+        }
+        do {
+            return try PartnerPolicy(role: role, processingActivityId: document.processingActivity.id,
+                                     purpose: document.processingActivity.purpose, legalBasis: basis, eventTypes: types,
+                                     fields: fields, deadline: deadline)
+        } catch let error as ConfigurationError {
+            throw ConfigurationError("policy \(name): \(error.message)")
+        }
     }
 
     /// Loads every `*.yaml` in `directory`.

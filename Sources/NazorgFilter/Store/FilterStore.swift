@@ -53,14 +53,16 @@ public final class FilterStore: Sendable {
         }
     }
 
-    /// Records a consent or its withdrawal; the newest statement wins.
-    public func setConsent(subjectId: String, domain: Domain, given: Bool, consentId: String, at time: Date) async throws {
+    /// Records a consent or its withdrawal. The statement received last wins: the filter
+    /// applies a person's statements in the order of their partition, and a time given by a
+    /// caller plays no part. `changed_at` is the hub's clock, kept for the record only.
+    public func setConsent(subjectId: String, domain: Domain, given: Bool, consentId: String) async throws {
         try await database.write { db in
             try db.execute(sql: """
                 INSERT INTO consent (subject_id, domain, given, consent_id, changed_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(subject_id, domain) DO UPDATE SET given = excluded.given, consent_id = excluded.consent_id,
-                    changed_at = excluded.changed_at WHERE excluded.changed_at >= consent.changed_at
-                """, arguments: [subjectId, domain.rawValue, given, consentId, ContractCoding.timestamp(time)])
+                    changed_at = excluded.changed_at
+                """, arguments: [subjectId, domain.rawValue, given, consentId, ContractCoding.timestamp(Date())])
         }
     }
 

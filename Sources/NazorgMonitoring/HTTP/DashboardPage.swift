@@ -6,6 +6,15 @@ public enum DashboardPage {
     /// Dutch labels of the task statuses.
     static let statusLabels: [String: String] = [
         "assigned": "Toegewezen", "accepted": "Geaccepteerd", "rejected": "Afgewezen", "completed": "Afgerond",
+        "awaiting-consent": "Wacht op toestemming", "undeliverable": "Niet af te leveren",
+    ]
+
+    /// Dutch labels of the escalation reasons.
+    static let reasonLabels: [String: String] = [
+        "task-rejected": "Taak afgewezen", "deadline-missed": "Termijn verstreken", "unannounced-release": "Onaangekondigd ontslag",
+        "no-partner": "Geen partner", "awaiting-consent": "Wacht op toestemming",
+        "delivery-failed": "Niet afgeleverd (geweigerd of dead letter)", "disclosure-denied": "Geen beleid voor verstrekking",
+        "unknown": "Onbekend",
     ]
 
     public static func render(_ summary: MonitoringSummary, generatedAt: Date) -> String {
@@ -43,6 +52,12 @@ public enum DashboardPage {
         html += "<h2>Meldingen per soort</h2>\n<table id=\"notices-by-type\">\n<tr><th>Soort</th><th>Aantal</th></tr>\n"
         for type in MonitoringSummary.noticeTypes {
             html += "<tr><td>\(escape(type.rawValue))</td><td>\(summary.noticesByType[type.rawValue] ?? 0)</td></tr>\n"
+        }
+        html += "</table>\n"
+
+        html += "<h2>Escalaties per reden</h2>\n<table id=\"escalations-by-reason\">\n<tr><th>Reden</th><th>Aantal</th></tr>\n"
+        for reason in MonitoringSummary.escalationReasons {
+            html += "<tr><td>\(escape(reasonLabels[reason] ?? reason))</td><td>\(summary.escalationsByReason[reason] ?? 0)</td></tr>\n"
         }
         html += "</table>\n"
 
@@ -89,6 +104,6 @@ public enum DashboardPage {
     }
 
     private static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: 0)!))
+        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
     }
 }

@@ -25,6 +25,11 @@ public enum MetricsText {
         sample("nazorg_monitoring_cases_open", [], summary.openCases)
         family("nazorg_monitoring_escalations_total", "counter", "Escalations raised.")
         sample("nazorg_monitoring_escalations_total", [], summary.escalations)
+        family("nazorg_monitoring_escalations_by_reason_total", "counter",
+               "Escalations raised, per reason (tasks waiting for consent, undeliverable, denied, rejected, ...).")
+        for reason in MonitoringSummary.escalationReasons {
+            sample("nazorg_monitoring_escalations_by_reason_total", [("reason", reason)], summary.escalationsByReason[reason] ?? 0)
+        }
         family("nazorg_monitoring_tasks", "gauge", "Tasks by latest status.")
         for status in MonitoringSummary.taskStatuses {
             sample("nazorg_monitoring_tasks", [("status", status)], summary.tasksByStatus[status] ?? 0)

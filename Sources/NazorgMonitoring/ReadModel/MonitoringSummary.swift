@@ -13,17 +13,21 @@ public struct MonitoringSummary: Sendable, Equatable, Encodable {
     /// Cases opened and not (yet) closed.
     public var openCases: Int
     public var escalations: Int
+    /// Escalations per reason code; every reason in ``escalationReasons`` is present. Tasks
+    /// waiting for consent, dead-lettered or refused for good show up here.
+    public var escalationsByReason: [String: Int]
     /// Tasks by their latest status; every status in ``taskStatuses`` is present.
     public var tasksByStatus: [String: Int]
     /// Tasks per partner id, by latest status; each partner has every status.
     public var tasksByPartner: [String: [String: Int]]
 
     public init(notices: Int = 0, noticesByType: [String: Int] = [:], openCases: Int = 0, escalations: Int = 0,
-                tasksByStatus: [String: Int] = [:], tasksByPartner: [String: [String: Int]] = [:]) {
+                escalationsByReason: [String: Int] = [:], tasksByStatus: [String: Int] = [:], tasksByPartner: [String: [String: Int]] = [:]) {
         self.notices = notices
         self.noticesByType = noticesByType
         self.openCases = openCases
         self.escalations = escalations
+        self.escalationsByReason = escalationsByReason
         self.tasksByStatus = tasksByStatus
         self.tasksByPartner = tasksByPartner
     }
@@ -31,8 +35,12 @@ public struct MonitoringSummary: Sendable, Equatable, Encodable {
     /// The JSON of `GET /api/v1/summary`; per-type notice counts appear only in the
     /// dashboard and the metrics.
     enum CodingKeys: String, CodingKey {
-        case notices, openCases, escalations, tasksByStatus, tasksByPartner
+        case notices, openCases, escalations, escalationsByReason, tasksByStatus, tasksByPartner
     }
+
+    /// Escalation reasons in display order; `unknown` counts escalations observed without one.
+    public static let escalationReasons = EscalationRaised.Reason.allCases.map(\.rawValue) + [unknownReason]
+    static let unknownReason = "unknown"
 
     /// The intake notice types, in contract order.
     public static var noticeTypes: [EventType] { EventType.allCases.filter(\.isIntakeNotice) }

@@ -7,7 +7,7 @@ import NazorgContracts
 /// Every observation is applied at most once (its id is stored in the same transaction as
 /// its effect), and the result does not depend on arrival order: a case is open when it
 /// was opened and not closed, whatever came first; a task's status is the one with the
-/// latest `occurredAt` (ties go to the later stage: accepted < rejected < completed); the
+/// latest `occurredAt` (ties go to the later stage: awaiting-consent < accepted < rejected, undeliverable < completed); the
 /// partner named by TaskAssigned wins over one named by a status.
 public final class SQLiteMonitoringStore: MonitoringStore {
     private let database: DatabaseQueue
@@ -40,6 +40,12 @@ public final class SQLiteMonitoringStore: MonitoringStore {
                 t.column("status", .text)
                 t.column("status_at", .double)
                 t.column("status_rank", .integer)
+            }
+        }
+        migrator.registerMigration("v2-escalation-reasons") { db in
+            try db.create(table: "escalations") { t in
+                t.primaryKey("observation_id", .text)
+                t.column("reason", .text).notNull()
             }
         }
         return migrator
@@ -89,8 +95,11 @@ public final class SQLiteMonitoringStore: MonitoringStore {
                     status_rank = CASE WHEN \(Self.newer) THEN excluded.status_rank ELSE tasks.status_rank END,
                     status_at = CASE WHEN \(Self.newer) THEN excluded.status_at ELSE tasks.status_at END
                 """, arguments: [taskId, o.partnerId, o.domain?.rawValue, status.rawValue, at, rank(status)])
+        case .escalationRaised:
+            try db.execute(sql: "INSERT INTO escalations (observation_id, reason) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                           arguments: [o.observationId, o.reason?.rawValue ?? MonitoringSummary.unknownReason])
         default:
-            // Notices and escalations are counted from `observations`; other types carry
+            // Notices are counted from `observations`; other types carry
             // nothing the dashboard shows.
             return
         }
@@ -104,8 +113,9 @@ public final class SQLiteMonitoringStore: MonitoringStore {
 
     private static func rank(_ status: TaskStatus) -> Int {
         switch status {
+        case .awaitingConsent: return 0
         case .accepted: return 1
-        case .rejected: return 2
+        case .rejected, .undeliverable: return 2
         case .completed: return 3
         }
     }
@@ -127,6 +137,12 @@ public final class SQLiteMonitoringStore: MonitoringStore {
                 } else if type == .escalationRaised {
                     summary.escalations += count
                 }
+            }
+
+            for reason in MonitoringSummary.escalationReasons { summary.escalationsByReason[reason] = 0 }
+            for row in try Row.fetchAll(db, sql: "SELECT reason, COUNT(*) AS n FROM escalations GROUP BY reason") {
+                let reason: String = row["reason"]
+                summary.escalationsByReason[reason, default: 0] += row["n"] as Int
             }
 
             summary.openCases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE opened = 1 AND closed = 0") ?? 0

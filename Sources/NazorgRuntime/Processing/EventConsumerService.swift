@@ -12,6 +12,10 @@ import ServiceLifecycle
 /// partition for good.
 public struct EventConsumerService: Service {
     public typealias Handler = @Sendable (ReceivedEvent) async throws -> Void
+    /// Runs after a record was dead-lettered, with the reason code: a service reports a
+    /// task among them to planning so it does not disappear in silence. Retried like the
+    /// dead-letter write itself.
+    public typealias DeadLetterHook = @Sendable (ConsumerRecord, String) async throws -> Void
 
     let name: String
     let consumer: KafkaConsumer
@@ -19,14 +23,22 @@ public struct EventConsumerService: Service {
     let logger: Logger
     let maxAttempts: Int
     let handler: Handler
+    let afterDeadLetter: DeadLetterHook?
+    /// Commit after this many handled records within a batch (nil: once per batch). A
+    /// consumer whose handling has effects outside Kafka (a partner's webhook) commits often,
+    /// so a restart repeats little of what was already done.
+    let commitEvery: Int?
 
     public init(name: String, consumer: KafkaConsumer, deadLetters: DeadLetterWriter, logger: Logger,
-                maxAttempts: Int = 8, handler: @escaping Handler) {
+                maxAttempts: Int = 8, commitEvery: Int? = nil, afterDeadLetter: DeadLetterHook? = nil,
+                handler: @escaping Handler) {
+        self.commitEvery = commitEvery.map { max(1, $0) }
         self.name = name
         self.consumer = consumer
         self.deadLetters = deadLetters
         self.logger = logger
         self.maxAttempts = maxAttempts
+        self.afterDeadLetter = afterDeadLetter
         self.handler = handler
     }
 
@@ -54,11 +66,16 @@ public struct EventConsumerService: Service {
                 continue
             }
             var done = 0
+            var committed = 0
             for record in batch {
                 guard try await process(record) else { break }
                 done += 1
+                if let every = commitEvery, done - committed >= every {
+                    try await commit(batch[committed..<done])
+                    committed = done
+                }
             }
-            try await commit(batch.prefix(done))
+            try await commit(batch[committed..<done])
         }
     }
 
@@ -106,11 +123,26 @@ public struct EventConsumerService: Service {
         while true {
             do {
                 try await deadLetters.deadLetter(record, reason: reason, detail: detail)
-                return true
+                break
             } catch {
                 attempt += 1
                 if stopping { return false }
                 logger.warning("dead-letter write failed; retrying", metadata: ["error": .string(error.loggable)])
+                await backOff(attempt)
+            }
+        }
+        guard let afterDeadLetter else { return true }
+        attempt = 0
+        while true {
+            do {
+                try await afterDeadLetter(record, reason)
+                return true
+            } catch {
+                attempt += 1
+                // The record is dead-lettered; if the report cannot be written now, the record
+                // stays uncommitted and is dead-lettered and reported again after a restart.
+                if stopping { return false }
+                logger.warning("dead-letter report failed; retrying", metadata: ["error": .string(error.loggable)])
                 await backOff(attempt)
             }
         }

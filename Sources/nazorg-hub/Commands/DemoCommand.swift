@@ -44,14 +44,16 @@ struct DemoCommand: AsyncParsableCommand {
             ServiceOptions(kafka: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "nazorg-demo-\(service)"),
                            port: port + offset, dataDirectory: dataDirectory, groupPrefix: "nazorg-demo")
         }
-        // The broker is new each run, so the demo's pseudonym key is too.
+        // The broker is new each run, so the demo's pseudonym keys are too.
         let pseudonymizer = try SubjectPseudonymizer(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })
+        let partnerIDs = try PartnerPseudonymizer(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })
         let http = HTTPClientService()
         let assemblies = [
             try MonitoringService.make(options: options("monitoring", 0), logger: logger),
             try IntakeService.make(options: options("intake", 1), pseudonymizer: pseudonymizer, logger: logger),
             try PlanningService.make(options: options("planning", 2), directory: directory, logger: logger),
-            try FilterService.make(options: options("filter", 3), policies: PolicySet.load(directory: policies), logger: logger),
+            try FilterService.make(options: options("filter", 3), policies: PolicySet.load(directory: policies),
+                                   partnerIDs: partnerIDs, logger: logger),
             try AdaptersService.make(options: options("adapters", 4), directory: directory, httpClient: http.client, logger: logger),
         ]
         let simulator = PartnerSimulator(client: http.client, adaptersURL: "http://127.0.0.1:\(port + 4)", logger: logger)

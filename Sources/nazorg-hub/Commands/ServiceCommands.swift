@@ -60,8 +60,12 @@ struct FilterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger("nazorg.filter")
+        guard let partnerIDs = try PartnerPseudonymizer.fromEnvironment() else {
+            throw ValidationError("Set NAZORG_PARTNER_PSEUDONYM_KEY_FILE (or NAZORG_PARTNER_PSEUDONYM_KEY, at least 32 bytes) to the secret key for per-partner pseudonyms.")
+        }
         let assembly = try FilterService.make(options: common.serviceOptions(service: "filter", defaultPort: DefaultPort.filter),
-                                              policies: PolicySet.load(directory: files.policies), logger: logger)
+                                              policies: PolicySet.load(directory: files.policies), partnerIDs: partnerIDs,
+                                              logger: logger)
         try await runUntilSignalled([assembly], logger: logger)
     }
 }

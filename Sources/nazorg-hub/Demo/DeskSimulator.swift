@@ -21,7 +21,7 @@ struct DeskSimulator: Service {
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             let municipality = municipalities[index % municipalities.count]
             let person = SyntheticPeople.person(index)
-            let release = today.adding(days: 20 + (index * 7) % 90)
+            let release = try today.adding(days: 20 + (index * 7) % 90)
             let domains = Domain.allCases
             let needs = domains.enumerated().filter { offset, _ in (index + offset) % 3 != 0 }.map { $0.element }
             let base: [String: Any] = [
@@ -32,7 +32,7 @@ struct DeskSimulator: Service {
             var started = base
             started["type"] = "DetentionStarted"
             started["noticeId"] = "demo-\(index)-start"
-            started["detentionStartDate"] = today.adding(days: -30).description
+            started["detentionStartDate"] = try today.adding(days: -30).description
             var plan = base
             plan["type"] = "DetentionPlanShared"
             plan["noticeId"] = "demo-\(index)-plan"

@@ -1,0 +1,52 @@
+import Crypto
+import Foundation
+
+/// Identifiers the filter gives one partner: the person's pseudonym and the trace of a
+/// disclosure, each keyed per partner so that two partners cannot join their records on
+/// them, and stable, so a replayed disclosure repeats them.
+///
+/// The per-partner key is HMAC-SHA256(master secret, partner id); the identifiers are
+/// HMACs under that key. Without the master secret neither the hub-wide subject pseudonym
+/// nor the internal trace can be recovered from what a partner receives.
+public struct PartnerPseudonymizer: Sendable {
+    private let secret: [UInt8]
+
+    /// `secret` must hold at least 32 bytes.
+    public init(secret: [UInt8]) throws {
+        guard secret.count >= 32 else { throw ConfigurationError("the partner pseudonym key must be at least 32 bytes") }
+        self.secret = secret
+    }
+
+    /// Reads the key from `NAZORG_PARTNER_PSEUDONYM_KEY_FILE` (a file holding the key) or
+    /// `NAZORG_PARTNER_PSEUDONYM_KEY` (the key itself, at least 32 characters).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PartnerPseudonymizer? {
+        if let path = environment["NAZORG_PARTNER_PSEUDONYM_KEY_FILE"] {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError("NAZORG_PARTNER_PSEUDONYM_KEY_FILE names a file that cannot be read")
+            }
+            return try PartnerPseudonymizer(secret: Array(data))
+        }
+        if let text = environment["NAZORG_PARTNER_PSEUDONYM_KEY"] {
+            return try PartnerPseudonymizer(secret: Array(text.utf8))
+        }
+        return nil
+    }
+
+    /// The person's pseudonym for `partnerId`: 32 lowercase hex digits.
+    public func subject(_ subjectId: String, for partnerId: String) -> String {
+        mac("nazorg-partner-subject-v1:\(subjectId)", partnerId).prefix(16).hexString
+    }
+
+    /// The trace a partner receives with the disclosure caused by `sourceEventId`.
+    public func trace(forDisclosureOf sourceEventId: String, to partnerId: String) -> TraceParent {
+        let bytes = mac("nazorg-partner-trace-v1:\(sourceEventId)", partnerId)
+        // A W3C trace id and span id must not be all zeros; an HMAC that is has probability 2^-128.
+        return TraceParent("00-\(bytes.prefix(16).hexString)-\(bytes.dropFirst(16).prefix(8).hexString)-01") ?? .random()
+    }
+
+    private func mac(_ message: String, _ partnerId: String) -> [UInt8] {
+        let partnerKey = HMAC<SHA256>.authenticationCode(for: Array("nazorg-partner-key-v1:\(partnerId)".utf8),
+                                                         using: SymmetricKey(data: secret))
+        return Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: Array(partnerKey))))
+    }
+}

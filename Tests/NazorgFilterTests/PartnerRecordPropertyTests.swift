@@ -1,0 +1,136 @@
+import Foundation
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+import Testing
+@testable import NazorgFilter
+
+/// SplitMix64: a small seeded generator, so a failing case can be replayed from its seed.
+private struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+private let policyDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Contracts/policies").path
+
+/// A random task whose every value is distinctive enough to be found again in a record.
+private func randomTask(_ g: inout SeededGenerator, partnerId: String, role: PartnerRole) -> TaskAssigned {
+    func word(_ length: Int) -> String {
+        let letters = Array("abcdefghijklmnopqrstuvwxyzéëïöü")
+        return "Q" + String((0..<length).map { _ in letters[Int.random(in: 0..<letters.count, using: &g)] })
+    }
+    func date(_ years: ClosedRange<Int>) -> CalendarDate {
+        CalendarDate(year: Int.random(in: years, using: &g), month: Int.random(in: 1...12, using: &g),
+                     day: Int.random(in: 1...28, using: &g)) ?? CalendarDate(year: 2000, month: 1, day: 1)!
+    }
+    let release = date(2026...2060)
+    let domain = Domain.allCases.randomElement(using: &g) ?? .housing
+    // Planning's standard offsets from the release date.
+    let offset = [Domain.id: -14, .housing: 0, .income: 0, .care: 0, .debts: 28, .network: 14][domain] ?? 0
+    let bsn = String((0..<9).map { _ in Character(String(Int.random(in: 0...9, using: &g))) })
+    let person = Person(bsn: bsn, givenName: Bool.random(using: &g) ? word(8) : nil, surname: word(10),
+                        birthDate: date(1940...2005))
+    return TaskAssigned(taskId: "task-\(UInt64.random(in: 1...UInt64.max, using: &g))", caseId: UUID(),
+                        subjectId: (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }.hexString,
+                        municipality: ["GM0363", "GM0599", "GM0344", "GM0518"].randomElement(using: &g) ?? "GM0363",
+                        prisonCode: "PI-" + word(6).uppercased(), person: person, domain: domain, partnerId: partnerId,
+                        partnerRole: role, deadline: (try? release.adding(days: offset)) ?? release,
+                        expectedReleaseDate: Bool.random(using: &g) ? release : nil, assignedAt: Date())
+}
+
+/// The ways a date could be written down in a record.
+private func spellings(_ date: CalendarDate) -> [String] {
+    let compact = date.description.replacingOccurrences(of: "-", with: "")
+    let dutch = String(format: "%02d-%02d-%04d", date.day, date.month, date.year)
+    return [date.description, compact, dutch]
+}
+
+@Suite("Partner records hold nothing outside their policy")
+struct PartnerRecordPropertyTests {
+    /// For random tasks and every policy, no value the policy does not allow appears in the
+    /// partner record's key, headers or body, nor a value derived from one (an exact
+    /// deadline without the release date, the hub-wide pseudonym, the case id, the trace).
+    @Test(arguments: [UInt64(1), 2, 3, 4])
+    func noForbiddenValueReachesAPartnerRecord(seed: UInt64) async throws {
+        var g = SeededGenerator(state: seed)
+        let policies = try PolicySet.load(directory: policyDirectory)
+        let partnerIDs = try PartnerPseudonymizer(secret: (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) })
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"),
+                                         logger: .init(label: "property"))
+        let publisher = EventPublisher(producer: producer, source: "/nazorg-hub/filter")
+        for _ in 0..<150 {
+            for policy in policies.policies.values.sorted(by: { $0.role.rawValue < $1.role.rawValue }) {
+                let partnerId = "partner-\(policy.role.rawValue)"
+                let task = randomTask(&g, partnerId: partnerId, role: policy.role)
+                let trace = TraceParent.random()
+                let sourceEventId = "event-\(UInt64.random(in: 1...UInt64.max, using: &g))"
+                let disclosure = PartnerDisclosure(task: task, policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId,
+                                                   trace: trace, publisher: publisher, now: Date())
+                let record = try disclosure.partnerRecord()
+                var visible = String(decoding: record.value, as: UTF8.self)
+                visible += record.key.map { String(decoding: $0, as: UTF8.self) } ?? ""
+                for header in record.headers { visible += header.key + (header.value.map { String(decoding: $0, as: UTF8.self) } ?? "") }
+                // JSON may escape non-ASCII; compare on the decoded body too.
+                let offer = try TaskOffered.decodedJSON(Data(record.value))
+                let context = "seed \(seed), role \(policy.role.rawValue)"
+
+                var forbidden: [String] = [task.subjectId, task.caseId.uuidString.lowercased(), task.caseId.uuidString,
+                                           trace.traceID, trace.spanID]
+                if !policy.fields.contains(.bsn) { forbidden.append(task.person.bsn) }
+                if !policy.fields.contains(.surname) { forbidden.append(task.person.surname) }
+                if !policy.fields.contains(.givenName), let given = task.person.givenName { forbidden.append(given) }
+                if !policy.fields.contains(.birthDate) { forbidden += spellings(task.person.birthDate) }
+                if !policy.fields.contains(.prisonCode) { forbidden.append(task.prisonCode) }
+                if !policy.fields.contains(.municipality) { forbidden.append(task.municipality) }
+                if !policy.fields.contains(.expectedReleaseDate), let release = task.expectedReleaseDate {
+                    // The deadline is release + a fixed offset: exact, it gives the release date away.
+                    #expect(offer.deadlinePrecision != .day, "\(context): exact deadline without the release date")
+                    // A coarsened deadline may equal the release day by coincidence (release on the 1st,
+                    // offset 0) without revealing it; every other place must not hold the date.
+                    var elsewhere = visible
+                    if let deadline = offer.deadline { elsewhere = elsewhere.replacingOccurrences(of: "\"deadline\":\"\(deadline)\"", with: "") }
+                    for spelling in spellings(release) {
+                        #expect(!elsewhere.contains(spelling), "\(context): the release date reached the partner record")
+                    }
+                }
+                for value in forbidden {
+                    #expect(!visible.contains(value), "\(context): a forbidden value reached the partner record")
+                }
+                let names = [offer.subject.givenName, offer.subject.surname].compactMap { $0 }
+                #expect(policy.fields.contains(.surname) || offer.subject.surname == nil, "\(context)")
+                #expect(policy.fields.contains(.givenName) || offer.subject.givenName == nil, "\(context)")
+                #expect(names.allSatisfy { $0 == task.person.givenName || $0 == task.person.surname })
+                if offer.subject.subjectId != nil {
+                    #expect(offer.subject.subjectId == partnerIDs.subject(task.subjectId, for: partnerId))
+                }
+                #expect(record.headers.text(CloudEventHeader.subject) == nil, "\(context)")
+                #expect(!record.headers.contains { $0.key.hasPrefix("nazorg_") }, "\(context)")
+                // The log names exactly what was disclosed.
+                let present = Set(disclosure.logged.disclosedFields)
+                #expect(present == Set(["taskId", "domain"] + (offer.deadline == nil ? [] : ["deadline", "deadlinePrecision"])
+                                       + offer.subject.presentFieldNames), "\(context)")
+                #expect(disclosure.logged.partnerTraceId != trace.traceID)
+
+                // The same task for another partner shares no identifier with this one.
+                let other = PartnerDisclosure(task: task, policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId,
+                                              trace: trace, publisher: publisher, now: Date())
+                let otherPartner = PartnerDisclosure(
+                    task: { var t = task; t.partnerId = partnerId + "-2"; return t }(), policy: policy, partnerIDs: partnerIDs,
+                    sourceEventId: sourceEventId, trace: trace, publisher: publisher, now: Date())
+                #expect(other.partnerSubjectId == disclosure.partnerSubjectId && other.partnerTrace == disclosure.partnerTrace)
+                #expect(otherPartner.partnerSubjectId != disclosure.partnerSubjectId)
+                #expect(otherPartner.partnerTrace.traceID != disclosure.partnerTrace.traceID)
+                #expect(otherPartner.offered.offerId != disclosure.offered.offerId)
+            }
+        }
+        // Records were only built, never sent: the producer has nothing to flush.
+        await producer.close(timeout: .milliseconds(100))
+    }
+}
