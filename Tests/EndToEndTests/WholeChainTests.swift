@@ -124,7 +124,7 @@ struct WholeChainTests {
             // Nothing in what partners receive links them: not the hub-wide pseudonym, not the trace.
             let notices = try await readTopic(bootstrap, Topics.intakeNotices, atLeast: 1)
             let hubSubject = try #require(notices.first?.key.map { String(decoding: $0, as: UTF8.self) })
-            let internalTrace = try #require(try ReceivedEvent(record: try #require(notices.first)).envelope.traceparent.traceID)
+            let internalTrace = try ReceivedEvent(record: try #require(notices.first)).envelope.traceparent.traceID
             for delivery in [housing, idDesk] {
                 let seen = delivery.body + delivery.headers.values.joined()
                 #expect(!seen.contains(hubSubject) && !seen.contains(internalTrace))

@@ -2,20 +2,9 @@ import Foundation
 import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
+import NazorgTestSupport
 import Testing
 @testable import NazorgFilter
-
-/// SplitMix64: a small seeded generator, so a failing case can be replayed from its seed.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private let policyDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Contracts/policies").path
@@ -59,7 +48,7 @@ struct PartnerRecordPropertyTests {
     /// deadline without the release date, the hub-wide pseudonym, the case id, the trace).
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func noForbiddenValueReachesAPartnerRecord(seed: UInt64) async throws {
-        var g = SeededGenerator(state: seed)
+        var g = SeededGenerator(seed: seed)
         let policies = try PolicySet.load(directory: policyDirectory)
         let partnerIDs = try PartnerPseudonymizer(secret: (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) })
         let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"),

@@ -20,16 +20,7 @@ public struct PartnerPseudonymizer: Sendable {
     /// Reads the key from `NAZORG_PARTNER_PSEUDONYM_KEY_FILE` (a file holding the key) or
     /// `NAZORG_PARTNER_PSEUDONYM_KEY` (the key itself, at least 32 characters).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PartnerPseudonymizer? {
-        if let path = environment["NAZORG_PARTNER_PSEUDONYM_KEY_FILE"] {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ConfigurationError("NAZORG_PARTNER_PSEUDONYM_KEY_FILE names a file that cannot be read")
-            }
-            return try PartnerPseudonymizer(secret: Array(data))
-        }
-        if let text = environment["NAZORG_PARTNER_PSEUDONYM_KEY"] {
-            return try PartnerPseudonymizer(secret: Array(text.utf8))
-        }
-        return nil
+        try secretKey(named: "NAZORG_PARTNER_PSEUDONYM_KEY", in: environment).map(PartnerPseudonymizer.init(secret:))
     }
 
     /// The person's pseudonym for `partnerId`: 32 lowercase hex digits.

@@ -17,16 +17,7 @@ public struct SubjectPseudonymizer: Sendable {
     /// Reads the key from `NAZORG_PSEUDONYM_KEY_FILE` (a file holding the key) or
     /// `NAZORG_PSEUDONYM_KEY` (the key itself, at least 32 characters).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SubjectPseudonymizer? {
-        if let path = environment["NAZORG_PSEUDONYM_KEY_FILE"] {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ConfigurationError("NAZORG_PSEUDONYM_KEY_FILE names a file that cannot be read")
-            }
-            return try SubjectPseudonymizer(secret: Array(data))
-        }
-        if let text = environment["NAZORG_PSEUDONYM_KEY"] {
-            return try SubjectPseudonymizer(secret: Array(text.utf8))
-        }
-        return nil
+        try secretKey(named: "NAZORG_PSEUDONYM_KEY", in: environment).map(SubjectPseudonymizer.init(secret:))
     }
 
     /// The pseudonym of a (valid) BSN: 32 lowercase hex digits.
@@ -61,4 +52,16 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// Reads a secret key from `<name>_FILE` (a file holding the key) or `<name>` (the key
+/// itself); nil when neither is set.
+func secretKey(named name: String, in environment: [String: String]) throws -> [UInt8]? {
+    if let path = environment[name + "_FILE"] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("\(name)_FILE names a file that cannot be read")
+        }
+        return Array(data)
+    }
+    return environment[name].map { Array($0.utf8) }
 }
