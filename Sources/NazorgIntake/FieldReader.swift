@@ -1,7 +1,12 @@
 import Foundation
 import NazorgContracts
+import NazorgRuntime
 
 /// Reads typed fields out of a decoded JSON object and collects a problem per bad field.
+///
+/// Every text value passes the same gate before anything else looks at it: it must be a
+/// string without control or bidirectional formatting characters (``InputText``), and a
+/// pattern must match the whole string, not a prefix before a final newline.
 struct FieldReader {
     let object: [String: Any]
     let prefix: String
@@ -16,12 +21,21 @@ struct FieldReader {
         problems.append(NoticeRequest.FieldProblem(pointer: pointer, detail: detail))
     }
 
-    private func pointer(_ key: String) -> String { "\(prefix)/\(key)" }
+    func pointer(_ key: String) -> String { "\(prefix)/\(key)" }
 
+    /// Names each unknown field by its pointer when its name is a plain identifier; any other
+    /// name (digits, spaces, control characters, a BSN used as a key) is submitted data and is
+    /// reported at the enclosing object without repeating it.
     mutating func rejectUnknown(allowed: Set<String>) {
+        var unnamed = false
         for key in object.keys.sorted() where !allowed.contains(key) {
-            problem(pointer(key), "is not a field of this notice type")
+            if InputText.fullyMatches(key, pattern: NoticePatterns.fieldName) {
+                problem(pointer(key), "is not a field of this notice type")
+            } else {
+                unnamed = true
+            }
         }
+        if unnamed { problem(prefix, "has a field name that is not part of this notice type") }
     }
 
     private mutating func raw(_ key: String, required: Bool) -> Any? {
@@ -32,17 +46,42 @@ struct FieldReader {
         return value
     }
 
+    /// A text field: a string, free of forbidden characters, matching `pattern` in full.
     mutating func string(_ key: String, required: Bool = true, pattern: String? = nil, rule: String = "") -> String? {
         guard let value = raw(key, required: required) else { return nil }
         guard let text = value as? String else {
             problem(pointer(key), "must be a string")
             return nil
         }
-        if let pattern, text.range(of: pattern, options: .regularExpression) == nil {
-            problem(pointer(key), "must be \(rule)")
+        return checked(text, at: pointer(key), pattern: pattern, rule: rule)
+    }
+
+    private mutating func checked(_ text: String, at pointer: String, pattern: String? = nil, rule: String = "") -> String? {
+        if InputText.containsForbidden(text) {
+            problem(pointer, "must not contain control characters or bidirectional formatting characters")
+            return nil
+        }
+        if let pattern, !InputText.fullyMatches(text, pattern: pattern) {
+            problem(pointer, "must be \(rule)")
             return nil
         }
         return text
+    }
+
+    /// A person's name, in Unicode NFC, 1 to 200 characters (code points, as JSON Schema
+    /// counts them), not blank.
+    mutating func name(_ key: String, required: Bool) -> String? {
+        guard let text = string(key, required: required) else { return nil }
+        let name = InputText.composed(text)
+        guard (1...NoticePatterns.maximumNameLength).contains(name.unicodeScalars.count) else {
+            problem(pointer(key), "must be 1 to \(NoticePatterns.maximumNameLength) characters")
+            return nil
+        }
+        guard name.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            problem(pointer(key), "must not be blank")
+            return nil
+        }
+        return name
     }
 
     mutating func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E? where E.RawValue == String {
@@ -54,29 +93,38 @@ struct FieldReader {
         return value
     }
 
-    mutating func date(_ key: String) -> CalendarDate? { parseDate(key, required: true) }
-    mutating func optionalDate(_ key: String) -> CalendarDate? { parseDate(key, required: false) }
-
-    private mutating func parseDate(_ key: String, required: Bool) -> CalendarDate? {
+    /// A `YYYY-MM-DD` date that `plausible` does not object to (it returns the broken rule).
+    mutating func date(_ key: String, required: Bool = true, plausible: (CalendarDate) -> String?) -> CalendarDate? {
         guard let text = string(key, required: required) else { return nil }
         guard let date = CalendarDate(string: text) else {
             problem(pointer(key), "must be a real date as YYYY-MM-DD")
             return nil
         }
+        if let rule = plausible(date) {
+            problem(pointer(key), rule)
+            return nil
+        }
         return date
     }
 
-    mutating func optionalTimestamp(_ key: String) -> Date? {
-        guard let text = string(key, required: false) else { return nil }
+    mutating func optionalTimestamp(_ key: String, plausible: (Date) -> String?) -> Date? {
+        guard let text = string(key, required: false, pattern: NoticePatterns.timestamp,
+                                rule: "an RFC 3339 date-time such as 2026-11-23T06:31:00Z") else { return nil }
         guard let date = ContractCoding.parseTimestamp(text) else {
             problem(pointer(key), "must be an RFC 3339 date-time")
+            return nil
+        }
+        if let rule = plausible(date) {
+            problem(pointer(key), rule)
             return nil
         }
         return date
     }
 
     mutating func municipality(_ key: String, on day: CalendarDate) -> String? {
-        guard let code = string(key, pattern: "^GM[0-9]{4}$", rule: "a CBS municipality code like GM0363") else { return nil }
+        guard let code = string(key, pattern: NoticePatterns.municipality, rule: "a CBS municipality code like GM0363") else {
+            return nil
+        }
         guard MunicipalityCodes.isKnown(code, on: day) else {
             problem(pointer(key), "is not a current Dutch municipality code")
             return nil
@@ -84,7 +132,7 @@ struct FieldReader {
         return code
     }
 
-    mutating func person(_ key: String) -> Person? {
+    mutating func person(_ key: String, dates: PlausibleDates) -> Person? {
         guard let value = raw(key, required: true) else { return nil }
         guard let nested = value as? [String: Any] else {
             problem(pointer(key), "must be an object")
@@ -92,11 +140,11 @@ struct FieldReader {
         }
         var reader = FieldReader(object: nested, prefix: pointer(key))
         reader.rejectUnknown(allowed: ["bsn", "givenName", "surname", "birthDate"])
-        let bsn = reader.string("bsn", pattern: "^[0-9]{9}$", rule: "nine digits")
+        let bsn = reader.string("bsn", pattern: NoticePatterns.bsn, rule: "nine digits")
         if let bsn, !Bsn.isValid(bsn) { reader.problem(reader.pointer("bsn"), "fails the BSN check (elfproef)") }
-        let givenName = reader.string("givenName", required: false, pattern: "^.{1,200}$", rule: "1 to 200 characters")
-        let surname = reader.string("surname", pattern: "^.{1,200}$", rule: "1 to 200 characters")
-        let birthDate = reader.date("birthDate")
+        let givenName = reader.name("givenName", required: false)
+        let surname = reader.name("surname", required: true)
+        let birthDate = reader.date("birthDate", plausible: dates.problem(birthDate:))
         problems += reader.problems
         guard reader.problems.isEmpty, let bsn, let surname, let birthDate else { return nil }
         return Person(bsn: bsn, givenName: givenName, surname: surname, birthDate: birthDate)
@@ -138,16 +186,36 @@ struct FieldReader {
         }
         var domains: [Domain] = []
         for (index, item) in items.enumerated() {
-            guard let text = item as? String, let domain = Domain(rawValue: text) else {
-                problem(pointer("\(key)/\(index)"), "must be one of \(Domain.allCases.map(\.rawValue).joined(separator: ", "))")
+            let at = pointer("\(key)/\(index)")
+            guard let text = item as? String else {
+                problem(at, "must be a string")
+                continue
+            }
+            guard let checked = checked(text, at: at) else { continue }
+            guard let domain = Domain(rawValue: checked) else {
+                problem(at, "must be one of \(Domain.allCases.map(\.rawValue).joined(separator: ", "))")
                 continue
             }
             if domains.contains(domain) {
-                problem(pointer("\(key)/\(index)"), "is listed twice")
+                problem(at, "is listed twice")
             } else {
                 domains.append(domain)
             }
         }
         return domains
     }
+}
+
+/// The patterns of the notice contract (`Contracts/schemas/common.json`), anchored with
+/// `\A…\z`; ``InputText/fullyMatches(_:pattern:)`` also insists on a whole-string match.
+/// Only ASCII classes: ICU's `\d` would also accept other scripts' digits.
+enum NoticePatterns {
+    static let noticeId = #"\A[A-Za-z0-9._:-]{1,64}\z"#
+    static let municipality = #"\AGM[0-9]{4}\z"#
+    static let prisonCode = #"\A[A-Z0-9-]{2,24}\z"#
+    static let bsn = #"\A[0-9]{9}\z"#
+    static let timestamp = #"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})\z"#
+    /// Field names intake repeats in a pointer; anything else is not echoed.
+    static let fieldName = #"\A[A-Za-z][A-Za-z0-9_]{0,63}\z"#
+    static let maximumNameLength = 200
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NazorgContracts
+import NazorgRuntime
 
 /// A notice as a PI desk submits it: the contract notice without `subjectId`, which intake
 /// derives from the BSN, and with `reportedAt` optional.
@@ -13,16 +14,30 @@ public struct NoticeRequest: Sendable {
         case releaseScheduled = "ReleaseScheduled"
     }
 
-    public var kind: Kind
+    /// The fields that belong to one kind of notice; holding them per kind means a parsed
+    /// request always has what its notice needs.
+    public enum Details: Sendable {
+        case detentionStarted(detentionStartDate: CalendarDate, expectedReleaseDate: CalendarDate?)
+        case detentionPlanShared(expectedReleaseDate: CalendarDate, needs: [Need], consents: [Domain])
+        case releaseScheduled(expectedReleaseDate: CalendarDate)
+    }
+
     public var noticeId: String
     public var municipality: String
     public var prisonCode: String
+    /// Names in Unicode NFC.
     public var person: Person
+    /// The desk's own time stamp: information only, never used to order anything.
     public var reportedAt: Date?
-    public var detentionStartDate: CalendarDate?
-    public var expectedReleaseDate: CalendarDate?
-    public var needs: [Need]
-    public var consents: [Domain]
+    public var details: Details
+
+    public var kind: Kind {
+        switch details {
+        case .detentionStarted: return .detentionStarted
+        case .detentionPlanShared: return .detentionPlanShared
+        case .releaseScheduled: return .releaseScheduled
+        }
+    }
 
     /// One problem with one field.
     public struct FieldProblem: Sendable, Equatable {
@@ -30,11 +45,30 @@ public struct NoticeRequest: Sendable {
         public var detail: String
     }
 
-    /// Parses and validates a JSON body. Throws the full list of problems.
-    public static func parse(_ body: Data, today: CalendarDate) throws(NoticeValidationError) -> NoticeRequest {
-        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+    /// The body as a JSON object, or nil when it is not one.
+    static func jsonObject(_ body: Data) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+    }
+
+    /// The `prisonCode` a body names, read before anything else is validated so that the
+    /// caller's scope is checked first. Nil unless it is a well-formed prison code.
+    static func declaredPrisonCode(in object: [String: Any]?) -> String? {
+        guard let code = object?["prisonCode"] as? String, !InputText.containsForbidden(code),
+              InputText.fullyMatches(code, pattern: NoticePatterns.prisonCode) else { return nil }
+        return code
+    }
+
+    /// Parses and validates a JSON body received at `now` (the hub's clock). Throws the full
+    /// list of problems.
+    public static func parse(_ body: Data, now: Date) throws(NoticeValidationError) -> NoticeRequest {
+        try parse(object: jsonObject(body), now: now)
+    }
+
+    static func parse(object: [String: Any]?, now: Date) throws(NoticeValidationError) -> NoticeRequest {
+        guard let object else {
             throw NoticeValidationError(problems: [FieldProblem(pointer: "", detail: "the body must be a JSON object")])
         }
+        let dates = PlausibleDates(now: now)
         var reader = FieldReader(object: object)
         let kind = reader.enumeration("type", Kind.self)
         let allowed: Set<String>
@@ -45,58 +79,55 @@ public struct NoticeRequest: Sendable {
         case nil: allowed = ["detentionStartDate", "expectedReleaseDate", "needs", "consents"]
         }
         reader.rejectUnknown(allowed: allowed.union(["type", "noticeId", "municipality", "prisonCode", "person", "reportedAt"]))
-        let noticeId = reader.string("noticeId", pattern: "^[A-Za-z0-9._:-]{1,64}$",
+        let noticeId = reader.string("noticeId", pattern: NoticePatterns.noticeId,
                                      rule: "1 to 64 letters, digits, '.', '_', ':' or '-'")
-        let municipality = reader.municipality("municipality", on: today)
-        let prisonCode = reader.string("prisonCode", pattern: "^[A-Z0-9-]{2,24}$", rule: "2 to 24 capitals, digits or '-'")
-        let person = reader.person("person")
-        let reportedAt = reader.optionalTimestamp("reportedAt")
-        var start: CalendarDate?
-        var release: CalendarDate?
-        var needs: [Need] = []
-        var consents: [Domain] = []
+        let municipality = reader.municipality("municipality", on: dates.today)
+        let prisonCode = reader.string("prisonCode", pattern: NoticePatterns.prisonCode, rule: "2 to 24 capitals, digits or '-'")
+        let person = reader.person("person", dates: dates)
+        let reportedAt = reader.optionalTimestamp("reportedAt", plausible: dates.problem(reportedAt:))
+        let details: Details?
         switch kind {
         case .detentionStarted?:
-            start = reader.date("detentionStartDate")
-            release = reader.optionalDate("expectedReleaseDate")
-            if let s = start, let r = release, r < s {
+            let start = reader.date("detentionStartDate", plausible: dates.problem(detentionStart:))
+            let release = reader.date("expectedReleaseDate", required: false, plausible: dates.problem(expectedRelease:))
+            if let start, let release, release < start {
                 reader.problem("/expectedReleaseDate", "must not be before detentionStartDate")
             }
+            details = start.map { .detentionStarted(detentionStartDate: $0, expectedReleaseDate: release) }
         case .detentionPlanShared?:
-            release = reader.date("expectedReleaseDate")
-            needs = reader.needs("needs")
-            consents = reader.domains("consents")
+            let release = reader.date("expectedReleaseDate", plausible: dates.problem(expectedRelease:))
+            let needs = reader.needs("needs")
+            let consents = reader.domains("consents")
+            details = release.map { .detentionPlanShared(expectedReleaseDate: $0, needs: needs, consents: consents) }
         case .releaseScheduled?:
-            release = reader.date("expectedReleaseDate")
+            details = reader.date("expectedReleaseDate", plausible: dates.problem(expectedRelease:))
+                .map { .releaseScheduled(expectedReleaseDate: $0) }
         case nil:
-            break
+            details = nil
         }
-        guard reader.problems.isEmpty, let kind, let noticeId, let municipality, let prisonCode, let person else {
+        guard reader.problems.isEmpty, let details, let noticeId, let municipality, let prisonCode, let person else {
             throw NoticeValidationError(problems: reader.problems)
         }
-        return NoticeRequest(kind: kind, noticeId: noticeId, municipality: municipality, prisonCode: prisonCode,
-                             person: person, reportedAt: reportedAt, detentionStartDate: start,
-                             expectedReleaseDate: release, needs: needs, consents: consents)
+        return NoticeRequest(noticeId: noticeId, municipality: municipality, prisonCode: prisonCode,
+                             person: person, reportedAt: reportedAt, details: details)
     }
 
-    /// The contract notice for this request.
+    /// The contract notice for this request; `fallback` stands in for a missing `reportedAt`.
     public func notice(subjectId: String, reportedAt fallback: Date) -> IntakeNotice {
         let reported = reportedAt ?? fallback
-        switch kind {
-        case .detentionStarted:
+        switch details {
+        case .detentionStarted(let start, let release):
             return .detentionStarted(DetentionStarted(
                 noticeId: noticeId, subjectId: subjectId, municipality: municipality, prisonCode: prisonCode,
-                person: person, reportedAt: reported, detentionStartDate: detentionStartDate!,
-                expectedReleaseDate: expectedReleaseDate))
-        case .detentionPlanShared:
+                person: person, reportedAt: reported, detentionStartDate: start, expectedReleaseDate: release))
+        case .detentionPlanShared(let release, let needs, let consents):
             return .detentionPlanShared(DetentionPlanShared(
                 noticeId: noticeId, subjectId: subjectId, municipality: municipality, prisonCode: prisonCode,
-                person: person, reportedAt: reported, expectedReleaseDate: expectedReleaseDate!, needs: needs,
-                consents: consents))
-        case .releaseScheduled:
+                person: person, reportedAt: reported, expectedReleaseDate: release, needs: needs, consents: consents))
+        case .releaseScheduled(let release):
             return .releaseScheduled(ReleaseScheduled(
                 noticeId: noticeId, subjectId: subjectId, municipality: municipality, prisonCode: prisonCode,
-                person: person, reportedAt: reported, expectedReleaseDate: expectedReleaseDate!))
+                person: person, reportedAt: reported, expectedReleaseDate: release))
         }
     }
 }

@@ -10,37 +10,6 @@ import NazorgTestSupport
 import Testing
 @testable import NazorgIntake
 
-private let logger = quietLogger("intake.tests")
-
-private let pseudonymizer = try! SubjectPseudonymizer(secret: Array("test-only-pseudonym-key-32-bytes!!".utf8))
-
-private func planNotice(noticeId: String = "pi-test-1", bsn: String = "999990019") -> String {
-    """
-    {"type":"DetentionPlanShared","noticeId":"\(noticeId)","municipality":"GM0363","prisonCode":"PI-TEST",
-     "person":{"bsn":"\(bsn)","givenName":"Tessa","surname":"Testpersoon","birthDate":"1990-01-01"},
-     "expectedReleaseDate":"2027-03-15",
-     "needs":[{"domain":"housing","status":"needed"},{"domain":"id","status":"needed"},{"domain":"care","status":"arranged"}],
-     "consents":["housing"]}
-    """
-}
-
-/// The intake router wired to a real producer.
-private func withIntake(bootstrap: String, properties: [String: String] = [:], callers: CallerTokens? = nil,
-                        _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-    let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: bootstrap, properties: properties), logger: logger)
-    let router = Router()
-    IntakeService.addRoutes(to: router, publisher: EventPublisher(producer: producer, source: IntakeService.source),
-                            pseudonymizer: pseudonymizer, callers: callers, logger: logger)
-    let app = Application(router: router)
-    do {
-        try await app.test(.router, body)
-    } catch {
-        await producer.close()
-        throw error
-    }
-    await producer.close()
-}
-
 @Suite("Intake API", .serialized)
 struct IntakeAPITests {
     @Test func acceptedNoticeIsOnKafkaUnderThePseudonymNeverTheBSN() async throws {
@@ -51,7 +20,7 @@ struct IntakeAPITests {
         let eventIds = EventIds()
         try await withIntake(bootstrap: cluster.bootstrapServers) { client in
             for _ in 0..<2 {
-                try await client.execute(uri: "/v1/notices", method: .post, headers: [.contentType: "application/json"],
+                try await client.execute(uri: "/v1/notices", method: .post, headers: jsonHeaders,
                                          body: ByteBuffer(string: planNotice())) { response in
                     #expect(response.status == .accepted)
                     let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String]
@@ -89,7 +58,7 @@ struct IntakeAPITests {
              "consents":["housing"],"offence":"not allowed here"}
             """
         try await withIntake(bootstrap: cluster.bootstrapServers) { client in
-            try await client.execute(uri: "/v1/notices", method: .post, headers: [.contentType: "application/json"],
+            try await client.execute(uri: "/v1/notices", method: .post, headers: jsonHeaders,
                                      body: ByteBuffer(string: body)) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.headers[.contentType] == "application/problem+json")
@@ -101,7 +70,7 @@ struct IntakeAPITests {
                 #expect(fields == ["/noticeId", "/municipality", "/person/bsn", "/person/surname", "/person/birthDate",
                                    "/needs/1/domain", "/offence"])
             }
-            try await client.execute(uri: "/v1/notices", method: .post, body: ByteBuffer(string: "not json")) { response in
+            try await client.execute(uri: "/v1/notices", method: .post, headers: jsonHeaders, body: ByteBuffer(string: "not json")) { response in
                 #expect(response.status == .badRequest)
             }
         }
@@ -117,14 +86,14 @@ struct IntakeAPITests {
             .init(name: "other-desk", sha256: CallerTokens.hash("other-token-for-tests"), scopes: ["PI-ELSEWHERE"]),
         ])
         try await withIntake(bootstrap: cluster.bootstrapServers, callers: callers) { client in
-            try await client.execute(uri: "/v1/notices", method: .post, body: ByteBuffer(string: planNotice())) { response in
+            try await client.execute(uri: "/v1/notices", method: .post, headers: jsonHeaders, body: ByteBuffer(string: planNotice())) { response in
                 #expect(response.status == .unauthorized)
             }
-            try await client.execute(uri: "/v1/notices", method: .post, headers: [.authorization: "Bearer other-token-for-tests"],
+            try await client.execute(uri: "/v1/notices", method: .post, headers: jsonHeaders(bearer: "other-token-for-tests"),
                                      body: ByteBuffer(string: planNotice())) { response in
                 #expect(response.status == .forbidden)
             }
-            try await client.execute(uri: "/v1/notices", method: .post, headers: [.authorization: "Bearer desk-token-for-tests"],
+            try await client.execute(uri: "/v1/notices", method: .post, headers: jsonHeaders(bearer: "desk-token-for-tests"),
                                      body: ByteBuffer(string: planNotice())) { response in
                 #expect(response.status == .accepted)
             }
@@ -135,7 +104,7 @@ struct IntakeAPITests {
 
     @Test func unreachableKafkaGives503() async throws {
         try await withIntake(bootstrap: "127.0.0.1:1", properties: ["message.timeout.ms": "1500"]) { client in
-            try await client.execute(uri: "/v1/notices", method: .post, body: ByteBuffer(string: planNotice())) { response in
+            try await client.execute(uri: "/v1/notices", method: .post, headers: jsonHeaders, body: ByteBuffer(string: planNotice())) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "5")
                 let problem = try JSONDecoder().decode(ProblemDetails.self, from: Data(buffer: response.body))

@@ -13,10 +13,15 @@ public struct ServiceOptions: Sendable {
     public var groupPrefix: String
     /// Who may call the service's API; nil leaves the API open (development and the demo only).
     public var callers: CallerTokens?
+    /// How long the HTTP API waits for slow or stalled clients (defaults: 15 s idle, 20 s to
+    /// read one request).
+    public var httpTimeouts: HTTPServerTimeouts
 
     public init(kafka: KafkaConfiguration, host: String = "127.0.0.1", port: Int, dataDirectory: String = "data",
-                groupPrefix: String = "nazorg", callers: CallerTokens? = nil) {
+                groupPrefix: String = "nazorg", callers: CallerTokens? = nil,
+                httpTimeouts: HTTPServerTimeouts = HTTPServerTimeouts()) {
         self.callers = callers
+        self.httpTimeouts = httpTimeouts
         self.kafka = kafka
         self.host = host
         self.port = port

@@ -26,7 +26,10 @@ public struct CallerTokens: Sendable {
             self.scopes = scopes
         }
 
-        public func allows(_ scope: String) -> Bool { scopes.contains("*") || scopes.contains(scope) }
+        public func allows(_ scope: String) -> Bool { isUnscoped || scopes.contains(scope) }
+
+        /// True for a caller that may act for every scope (`"*"`).
+        public var isUnscoped: Bool { scopes.contains("*") }
     }
 
     private let callers: [String: Caller]

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -8,11 +9,14 @@ import Synchronization
 public final class HTTPEndpoint: Sendable {
     public let host: String
     public let requestedPort: Int
+    /// How long the server waits for slow or stalled clients.
+    public let timeouts: HTTPServerTimeouts
     private let bound = Mutex<Int?>(nil)
 
-    public init(host: String, port: Int) {
+    public init(host: String, port: Int, timeouts: HTTPServerTimeouts = HTTPServerTimeouts()) {
         self.host = host
         self.requestedPort = port
+        self.timeouts = timeouts
     }
 
     /// The bound port once the server runs.
@@ -28,11 +32,16 @@ public final class HTTPEndpoint: Sendable {
         throw ConfigurationError("the HTTP server on \(host):\(requestedPort) did not start")
     }
 
-    /// Builds the Hummingbird application serving `router` on this endpoint.
+    /// Builds the Hummingbird application serving `router` on this endpoint, with the
+    /// endpoint's ``timeouts`` on every connection.
     public func application<Context: RequestContext>(router: Router<Context>, name: String, logger: Logger) -> some Service
         where Context.Source == ApplicationRequestContextSource {
-        Application(
+        let timeouts = self.timeouts
+        return Application(
             router: router,
+            server: .http1(configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [RequestReadDeadlineHandler(limit: timeouts.requestRead, logger: logger)],
+                idleTimeout: TimeAmount(timeouts.idle))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: requestedPort), serverName: name),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port

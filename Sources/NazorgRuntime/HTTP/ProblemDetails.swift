@@ -39,12 +39,18 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(self))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: encodedBody)))
+    }
+
+    /// The JSON body of this problem, keys sorted.
+    public var encodedBody: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Strings, integers and arrays of them always encode.
+        return (try? encoder.encode(self)).map(Array.init) ?? Array(#"{"status":\#(statusCode)}"#.utf8)
     }
 
     public static func invalidRequest(_ errors: [FieldError]) -> ProblemDetails {
@@ -58,6 +64,16 @@ public struct ProblemDetails: HTTPResponseError, Codable, Sendable {
         problem.retryAfterSeconds = retryAfterSeconds
         return problem
     }
+
+    /// 415: the body is not `application/json`.
+    public static let unsupportedMediaType = ProblemDetails(
+        type: "urn:nazorg-hub:problem:unsupported-media-type", title: "Unsupported media type", status: .unsupportedMediaType,
+        detail: "Send the body as application/json (UTF-8).")
+
+    /// 408: the request was not received completely in time.
+    public static let requestTimeout = ProblemDetails(
+        type: "urn:nazorg-hub:problem:request-timeout", title: "Request not received in time", status: .requestTimeout,
+        detail: "The request body did not arrive in time; the connection is closed. Send it again.")
 
     public static func notFound(_ detail: String) -> ProblemDetails {
         ProblemDetails(type: "urn:nazorg-hub:problem:not-found", title: "Not found", status: .notFound, detail: detail)
