@@ -78,7 +78,7 @@ public enum AdaptersService {
         if options.callers == nil { logger.warning("partner status API runs without authentication: every caller may report") }
         StatusRoutes(directory: directory, store: store, publisher: publisher,
                      callers: options.callers, logger: logger, now: { Date() }).add(to: router)
-        let endpoint = HTTPEndpoint(host: options.host, port: options.port)
+        let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         services.append(endpoint.application(router: router, name: "nazorg-hub-adapters", logger: logger))
         return ServiceAssembly(name: "adapters", endpoint: endpoint, services: services)
     }

@@ -21,7 +21,7 @@ public enum FilterService {
                                   partnerIDs: partnerIDs, logger: logger)
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
-        let endpoint = HTTPEndpoint(host: options.host, port: options.port)
+        let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "filter", endpoint: endpoint, services: [
             ProducerLifecycleService(producer: producer),
             EventConsumerService(name: "filter", consumer: consumer,

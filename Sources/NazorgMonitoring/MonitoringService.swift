@@ -31,7 +31,7 @@ public enum MonitoringService {
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
         MonitoringRoutes(store: store, logger: logger).add(to: router)
-        let endpoint = HTTPEndpoint(host: options.host, port: options.port)
+        let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "monitoring", endpoint: endpoint, services: [
             ProducerLifecycleService(producer: producer),
             consumerService,

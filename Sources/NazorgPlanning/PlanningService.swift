@@ -23,7 +23,7 @@ public enum PlanningService {
                                     publisher: EventPublisher(producer: producer, source: source), logger: logger)
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
-        let endpoint = HTTPEndpoint(host: options.host, port: options.port)
+        let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "planning", endpoint: endpoint, services: [
             ProducerLifecycleService(producer: producer),
             OutboxRelayService(engine: engine, logger: logger),

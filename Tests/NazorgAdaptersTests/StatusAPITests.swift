@@ -6,6 +6,7 @@ import NazorgKafka
 import NazorgRuntime
 import Synchronization
 import NazorgTestSupport
+import NIOCore
 import Testing
 
 @Suite(.serialized)
@@ -108,8 +109,25 @@ struct StatusAPITests {
             #expect(unknownTask.status == 404)
             let ready = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(base)/health/ready"), timeout: .seconds(10))
             #expect(ready.status == .ok)
+            // A path value outside the contract's pattern gets no further than a 404.
+            let odd = try await post("\(base)/v1/partners/\(housing)/tasks/task%0A1/status", json: #"{"status":"accepted"}"#)
+            #expect(odd.status == 404)
             let own = try await post("\(base)/v1/partners/\(housing)/tasks/task-1/status", json: #"{"status":"accepted"}"#)
             #expect(own.status == 202)
+        }
+    }
+
+    @Test func aBodyNotDeclaredJSONGets415AndABadIdempotencyKey400() async throws {
+        try await withDeliveredOffer() { _, base in
+            let url = "\(base)/v1/partners/\(housing)/tasks/task-1/status"
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "text/plain")
+            request.body = .bytes(ByteBuffer(string: #"{"status":"accepted"}"#))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            #expect(response.status.code == 415)
+            let badKey = try await post(url, json: #"{"status":"accepted"}"#, headers: ["Idempotency-Key": "sp ace"])
+            #expect(badKey.status == 400)
         }
     }
 }

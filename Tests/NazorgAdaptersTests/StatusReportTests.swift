@@ -26,9 +26,21 @@ struct StatusReportTests {
         #expect(fields(#"{"status":"done"}"#) == ["/status"])
         #expect(fields(#"{"status":"accepted","reason":""}"#) == ["/reason"])
         #expect(fields(#"{"status":1,"reason":2}"#) == ["/status", "/reason"])
-        #expect(fields(#"{"status":"accepted","a/b":true}"#) == ["/a~1b"])
+        #expect(fields(#"{"status":"accepted","extra":true}"#) == ["/extra"])
+        // A field name that is not a plain identifier is submitted data: not repeated back.
+        #expect(fields(#"{"status":"accepted","999990019":true}"#) == [""])
+        #expect(fields(#"{"status":"accepted","a/b":true}"#) == [""])
         #expect(fields("[1]") == [""])
         #expect(fields("not json") == [""])
+    }
+
+    @Test func aReasonWithControlOrBidiCharactersOrOnlySpacesIsRefusedAndTheRestComposed() throws {
+        for bad in ["\\u0000", "a\\nb", "\\u202Eevil", "\\u2066x", "   "] {
+            #expect(fields(#"{"status":"rejected","reason":"\#(bad)"}"#) == ["/reason"], "reason \(bad)")
+        }
+        let decomposed = try StatusReport.parse(Data(#"{"status":"rejected","reason":"Cafe\u0301 vol"}"#.utf8))
+        #expect(decomposed.reason == "Caf\u{E9} vol")
+        #expect(decomposed.reason?.unicodeScalars.count == 8)
     }
 
     @Test func reasonLongerThan500CharactersIsRejected() {

@@ -46,6 +46,9 @@ import Testing
         #expect(child.spanID != parent.spanID)
         #expect(TraceParent("00-00000000000000000000000000000000-b7ad6b7169203331-01") == nil)
         #expect(TraceParent("garbage") == nil)
+        // "0" plus a combining mark is one Character; only plain ASCII hex may pass.
+        #expect(TraceParent("00-0af7651916cd43dd8448eb211c80319\u{301}c-b7ad6b7169203331-01") == nil)
+        #expect(TraceParent("00-0af7651916cd43dd8448eb211c8031\u{0661}c-b7ad6b7169203331-01") == nil)
     }
 
     @Test func pseudonymIsStableKeyedAndHidesTheBSN() throws {

@@ -21,9 +21,16 @@ public struct StatusReport: Sendable, Equatable {
             throw .invalidRequest([.init(field: "", detail: "The body must be a JSON object.")])
         }
         var errors: [ProblemDetails.FieldError] = []
+        var unnamed = false
         for name in object.keys.sorted() where name != "status" && name != "reason" {
-            errors.append(.init(field: "/" + jsonPointerEscaped(name), detail: "This field is not allowed."))
+            // A plain identifier is named; anything else is submitted data and is not repeated.
+            if InputText.fullyMatches(name, pattern: #"\A[A-Za-z][A-Za-z0-9_]{0,63}\z"#) {
+                errors.append(.init(field: "/" + name, detail: "This field is not allowed."))
+            } else {
+                unnamed = true
+            }
         }
+        if unnamed { errors.append(.init(field: "", detail: "The body has a field name that is not allowed.")) }
 
         var status: TaskStatus?
         switch object["status"] {
@@ -43,13 +50,16 @@ public struct StatusReport: Sendable, Equatable {
                 errors.append(.init(field: "/reason", detail: "A rejection needs a reason."))
             }
         case let text as String:
-            if text.isEmpty {
+            let composed = InputText.composed(text)
+            if composed.trimmingCharacters(in: .whitespaces).isEmpty {
                 errors.append(.init(field: "/reason", detail: "The reason must not be empty."))
-            } else if text.unicodeScalars.count > TaskStatusChanged.maximumReasonLength {
+            } else if InputText.containsForbidden(composed) {
+                errors.append(.init(field: "/reason", detail: "The reason must not contain control or bidirectional-override characters."))
+            } else if composed.unicodeScalars.count > TaskStatusChanged.maximumReasonLength {
                 errors.append(.init(field: "/reason",
                                     detail: "The reason must be at most \(TaskStatusChanged.maximumReasonLength) characters."))
             } else {
-                reason = text
+                reason = composed
             }
         default:
             errors.append(.init(field: "/reason", detail: "The reason must be a string."))
@@ -57,11 +67,5 @@ public struct StatusReport: Sendable, Equatable {
 
         guard errors.isEmpty, let status else { throw .invalidRequest(errors) }
         return StatusReport(status: status, reason: reason)
-    }
-
-    /// RFC 6901: `~` becomes `~0` and `/` becomes `~1`.
-    static func jsonPointerEscaped(_ name: String) -> String {
-        let short = name.count > 64 ? String(name.prefix(64)) : name
-        return short.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 }

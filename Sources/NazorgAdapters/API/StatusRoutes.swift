@@ -19,6 +19,8 @@ struct StatusRoutes: Sendable {
     var callers: CallerTokens? = nil
     let logger: Logger
     let now: @Sendable () -> Date
+    /// How long a partner waits for Kafka's acknowledgement before it gets 503 (the send goes on).
+    var acknowledgementDeadline: Duration = .seconds(5)
 
     func add(to router: Router<BasicRequestContext>) {
         router.post("/v1/partners/:partnerId/tasks/:taskId/status") { request, context in
@@ -29,6 +31,11 @@ struct StatusRoutes: Sendable {
     func report(request: Request, context: BasicRequestContext) async throws -> Response {
         let partnerId = try context.parameters.require("partnerId")
         let taskId = try context.parameters.require("taskId")
+        // Path values reach logs and ids: only what the contract allows gets further.
+        guard InputText.fullyMatches(partnerId, pattern: #"\A[a-z0-9][a-z0-9-]{1,40}\z"#),
+              InputText.fullyMatches(taskId, pattern: #"\A[A-Za-z0-9._:-]{1,64}\z"#) else {
+            throw ProblemDetails.notFound("No task with this id was offered to this partner.")
+        }
         // A partner reports only for itself; checked before anything about tasks is revealed.
         if let callers, !(try callers.authenticate(request).allows(partnerId)) {
             throw ProblemDetails.forbidden("This token may not report for that partner.")
@@ -40,11 +47,13 @@ struct StatusRoutes: Sendable {
         }
 
         let idempotencyKey = request.headers[.idempotencyKey]
-        if let idempotencyKey, idempotencyKey.isEmpty || idempotencyKey.count > Self.maximumIdempotencyKeyLength {
+        if let idempotencyKey,
+           !InputText.fullyMatches(idempotencyKey, pattern: #"\A[\x21-\x7E]{1,\#(Self.maximumIdempotencyKeyLength)}\z"#) {
             throw ProblemDetails(type: "urn:nazorg-hub:problem:invalid-request", title: "The request is not valid",
                                  status: .badRequest,
-                                 detail: "The Idempotency-Key header must be 1 to \(Self.maximumIdempotencyKeyLength) characters.")
+                                 detail: "The Idempotency-Key header must be 1 to \(Self.maximumIdempotencyKeyLength) visible ASCII characters.")
         }
+        try request.requireJSONContentType()
         let body = try await request.body.collect(upTo: Self.maximumBodySize)
         let report = try StatusReport.parse(Data(buffer: body))
 
@@ -56,12 +65,14 @@ struct StatusRoutes: Sendable {
         let trace = request.headers[.traceparent].flatMap(TraceParent.init)?.child()
             ?? offer.traceparent.flatMap(TraceParent.init)?.child()
             ?? .random()
+        let publisher = self.publisher
         do {
-            try await publisher.publish(event, topic: Topics.partnerStatus, key: taskId, id: eventId,
-                                        subject: nil, trace: trace)
+            _ = try await AnswerDeadline.run(within: acknowledgementDeadline) {
+                try await publisher.publish(event, topic: Topics.partnerStatus, key: taskId, id: eventId, subject: nil, trace: trace)
+            }
         } catch {
             logger.error("status event not acknowledged", metadata: [
-                "partner.id": .string(partnerId), "task.id": .string(taskId), "kafka.error": .string(error.loggable),
+                "partner.id": .string(partnerId), "task.id": .string(taskId), "error": .string(error.loggable),
             ])
             throw ProblemDetails.kafkaUnavailable("The status could not be stored; retry later with the same Idempotency-Key.",
                                                   retryAfterSeconds: 5)

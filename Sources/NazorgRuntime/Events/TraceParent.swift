@@ -39,7 +39,10 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "00-\(traceID)-\(spanID)-\(sampled ? "01" : "00")" }
 
     private static func isHex(_ s: Substring, count: Int) -> Bool {
-        s.count == count && s.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+        // Bytes, not Characters: "0" followed by a combining mark is one Character that a
+        // character range would accept.
+        s.utf8.count == count && s.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+            || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
     }
 
     private static func randomHex(bytes: Int) -> String {
