@@ -8,8 +8,9 @@ import NazorgRuntime
 public enum FilterService {
     public static let source = "/nazorg-hub/filter"
 
+    /// `consentGrace`: how long a task may wait for consent before planning is told.
     public static func make(options: ServiceOptions, policies: PolicySet, partnerIDs: PartnerPseudonymizer,
-                            logger: Logger) throws -> ServiceAssembly {
+                            consentGrace: Duration = .seconds(60), logger: Logger) throws -> ServiceAssembly {
         let store = try FilterStore(path: options.dataFile("filter.sqlite"))
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
         let consumer = try KafkaConsumer(
@@ -24,6 +25,7 @@ public enum FilterService {
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "filter", endpoint: endpoint, services: [
             ProducerLifecycleService(producer: producer),
+            ParkedTaskReporter(engine: engine, grace: consentGrace, logger: logger),
             EventConsumerService(name: "filter", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "filter"),
                                  logger: logger, afterDeadLetter: engine.deadLettered, handler: engine.handle),

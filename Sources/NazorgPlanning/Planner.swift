@@ -124,7 +124,7 @@ public struct Planner: Sendable {
     /// Which statuses put the task back on the coordinator's desk, and why.
     static func escalationReason(for status: TaskStatusChanged) -> EscalationRaised.Reason? {
         switch status.status {
-        case .accepted, .completed: return nil
+        case .accepted, .completed, .offered: return nil
         case .rejected: return .taskRejected
         case .awaitingConsent: return .awaitingConsent
         case .undeliverable: return status.reason == HubReason.noPolicy ? .disclosureDenied : .deliveryFailed

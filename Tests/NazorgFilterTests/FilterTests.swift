@@ -151,10 +151,14 @@ struct FilterTests {
         await h.close()
     }
 
-    @Test func aTaskThatWaitsOrIsDeniedIsReportedToPlanning() async throws {
+    @Test func aTaskThatWaitsPastTheGracePeriodOrIsDeniedIsReportedToPlanning() async throws {
         let h = try Harness()
         try await h.deliver(task(.housing, partner: "woon-test", role: .housingCorporation), id: "assigned-housing")
         try await h.deliver(task(.network, partner: "no-policy", role: .probation), id: "assigned-probation")
+        // Within the grace period nothing is reported about the waiting task; past it, once.
+        #expect(try await h.engine.reportLongWaits(parkedBefore: Date().addingTimeInterval(-60)) == 0)
+        #expect(try await h.engine.reportLongWaits(parkedBefore: Date().addingTimeInterval(1)) == 1)
+        #expect(try await h.engine.reportLongWaits(parkedBefore: Date().addingTimeInterval(1)) == 0)
         let reports = try await h.read(Topics.partnerStatus, atLeast: 2)
         let statuses = try reports.map { try ReceivedEvent(record: $0).decode(TaskStatusChanged.self) }
         #expect(Set(statuses.map(\.status)) == [.awaitingConsent, .undeliverable])
@@ -162,6 +166,12 @@ struct FilterTests {
         // Keyed by task, naming no person: planning resolves whose task it is.
         #expect(Set(reports.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }) == ["task-housing", "task-network"])
         #expect(statuses.allSatisfy { $0.subjectId == nil && $0.caseId == nil })
+
+        // When the consent comes after all, the task is disclosed and planning hears it was offered.
+        try await h.deliver(ConsentGiven(consentId: "c1", subjectId: subject, domain: .housing, givenAt: Date()), id: "consent-late")
+        #expect(try await h.read(Topics.partnerTasks("woon-test"), atLeast: 1).count == 1)
+        let after = try await h.read(Topics.partnerStatus, atLeast: 3)
+        #expect(try after.map { try ReceivedEvent(record: $0).decode(TaskStatusChanged.self).status }.contains(.offered))
         await h.close()
     }
 

@@ -76,8 +76,12 @@ public struct FilterEngine: Sendable {
             for parked in try await store.parked(subjectId: consent.subjectId, domain: consent.domain) {
                 // Consent may have been withdrawn again by a later event already applied.
                 guard try await store.hasConsent(subjectId: consent.subjectId, domain: consent.domain) else { break }
-                try await disclose(parked.task, sourceEventId: parked.sourceEventId,
-                                   trace: TraceParent(parked.traceparent) ?? envelope.traceparent)
+                let trace = TraceParent(parked.traceparent) ?? envelope.traceparent
+                try await disclose(parked.task, sourceEventId: parked.sourceEventId, trace: trace)
+                // Planning heard the task was waiting: tell it the wait is over.
+                if parked.reported {
+                    try await reportStatus(.offered, reason: nil, of: parked.task, sourceEventId: parked.sourceEventId, trace: trace)
+                }
                 try await store.unpark(parked.sourceEventId)
             }
         case .consentWithdrawn:
@@ -94,7 +98,7 @@ public struct FilterEngine: Sendable {
     }
 
     /// Applies the partner's policy: deny, wait for consent, or disclose. A task that is
-    /// denied or waits is reported to planning, so the coordinator hears of it.
+    /// denied is reported to planning at once, one that waits after a grace period.
     private func offer(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent) async throws {
         let metadata: Logger.Metadata = ["event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
                                          "partner.role": .string(task.partnerRole.rawValue)]
@@ -104,10 +108,10 @@ public struct FilterEngine: Sendable {
             return
         }
         if policy.needsConsent, try await !store.hasConsent(subjectId: task.subjectId, domain: task.domain) {
+            // Reported to planning by `reportLongWaits` once it waited past the grace period:
+            // the consent of the same plan is often on its way on the consent topic.
             try await store.park(ParkedTask(sourceEventId: sourceEventId, task: task, traceparent: trace.description))
             logger.info("disclosure waits for consent", metadata: metadata)
-            try await reportStatus(.awaitingConsent, reason: HubReason.consentMissing, of: task, sourceEventId: sourceEventId,
-                                   trace: trace)
             return
         }
         try await disclose(task, sourceEventId: sourceEventId, trace: trace)
@@ -129,13 +133,31 @@ public struct FilterEngine: Sendable {
     }
 
     /// Tells planning, on the partner-status topic, what became of a task on the hub's side.
-    func reportStatus(_ status: TaskStatus, reason: String, of task: TaskAssigned, sourceEventId: String,
+    func reportStatus(_ status: TaskStatus, reason: String?, of task: TaskAssigned, sourceEventId: String,
                       trace: TraceParent) async throws {
         let report = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: status,
                                        reason: reason, changedAt: Date())
         try await publisher.publish(report, topic: Topics.partnerStatus, key: task.taskId,
                                     id: DeterministicID.string("hub-status", sourceEventId, status.rawValue),
                                     subject: nil, trace: trace.child())
+    }
+
+    /// Tells planning about every task parked before `cutoff` and not reported yet.
+    /// Returns how many were reported.
+    @discardableResult
+    public func reportLongWaits(parkedBefore cutoff: Date) async throws -> Int {
+        var reported = 0
+        while true {
+            let waiting = try await store.unreportedParked(parkedBefore: cutoff)
+            guard !waiting.isEmpty else { return reported }
+            for parked in waiting {
+                try await reportStatus(.awaitingConsent, reason: HubReason.consentMissing, of: parked.task,
+                                       sourceEventId: parked.sourceEventId,
+                                       trace: TraceParent(parked.traceparent) ?? .random())
+                try await store.markReported(parked.sourceEventId)
+                reported += 1
+            }
+        }
     }
 
     /// Called after a record went to the dead letters: a task among them is reported

@@ -7,6 +7,8 @@ public struct ParkedTask: Sendable, Equatable {
     public var sourceEventId: String
     public var task: TaskAssigned
     public var traceparent: String
+    /// Whether planning was told that the task waits for consent.
+    public var reported: Bool = false
 }
 
 /// The filter's durable state: consent per person and basisvoorwaarde, tasks waiting for
@@ -28,6 +30,10 @@ public final class FilterStore: Sendable {
                     payload BLOB NOT NULL, traceparent TEXT NOT NULL, parked_at TEXT NOT NULL);
                 CREATE INDEX parked_task_subject ON parked_task (subject_id, domain);
                 """)
+        }
+        // A parked task is reported to planning only once it has waited past a grace period.
+        migrator.registerMigration("v2-parked-reported") { db in
+            try db.execute(sql: "ALTER TABLE parked_task ADD COLUMN reported_at TEXT")
         }
         try migrator.migrate(database)
     }
@@ -81,10 +87,30 @@ public final class FilterStore: Sendable {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM parked_task WHERE subject_id = ? AND domain = ? ORDER BY parked_at",
                              arguments: [subjectId, domain.rawValue]).map { row in
-                ParkedTask(sourceEventId: row["source_event_id"], task: try TaskAssigned.decodedJSON(row["payload"]),
-                           traceparent: row["traceparent"])
+                try Self.parkedTask(row)
             }
         }
+    }
+
+    /// Tasks parked before `time` that planning was not told about yet, oldest first.
+    public func unreportedParked(parkedBefore time: Date, limit: Int = 500) async throws -> [ParkedTask] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM parked_task WHERE reported_at IS NULL AND parked_at < ? ORDER BY parked_at LIMIT ?
+                """, arguments: [ContractCoding.timestamp(time), limit]).map { try Self.parkedTask($0) }
+        }
+    }
+
+    public func markReported(_ sourceEventId: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE parked_task SET reported_at = ? WHERE source_event_id = ?",
+                           arguments: [ContractCoding.timestamp(Date()), sourceEventId])
+        }
+    }
+
+    private static func parkedTask(_ row: Row) throws -> ParkedTask {
+        ParkedTask(sourceEventId: row["source_event_id"], task: try TaskAssigned.decodedJSON(row["payload"]),
+                   traceparent: row["traceparent"], reported: (row["reported_at"] as String?) != nil)
     }
 
     public func unpark(_ sourceEventId: String) async throws {

@@ -6,7 +6,7 @@ public enum DashboardPage {
     /// Dutch labels of the task statuses.
     static let statusLabels: [String: String] = [
         "assigned": "Toegewezen", "accepted": "Geaccepteerd", "rejected": "Afgewezen", "completed": "Afgerond",
-        "awaiting-consent": "Wacht op toestemming", "undeliverable": "Niet af te leveren",
+        "awaiting-consent": "Wacht op toestemming", "offered": "Aangeboden", "undeliverable": "Niet af te leveren",
     ]
 
     /// Dutch labels of the escalation reasons.

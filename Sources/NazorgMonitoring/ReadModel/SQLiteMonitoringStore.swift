@@ -7,7 +7,7 @@ import NazorgContracts
 /// Every observation is applied at most once (its id is stored in the same transaction as
 /// its effect), and the result does not depend on arrival order: a case is open when it
 /// was opened and not closed, whatever came first; a task's status is the one with the
-/// latest `occurredAt` (ties go to the later stage: awaiting-consent < accepted < rejected, undeliverable < completed); the
+/// latest `occurredAt` (ties go to the later stage: awaiting-consent < offered < accepted < rejected, undeliverable < completed); the
 /// partner named by TaskAssigned wins over one named by a status.
 public final class SQLiteMonitoringStore: MonitoringStore {
     private let database: DatabaseQueue
@@ -114,9 +114,10 @@ public final class SQLiteMonitoringStore: MonitoringStore {
     private static func rank(_ status: TaskStatus) -> Int {
         switch status {
         case .awaitingConsent: return 0
-        case .accepted: return 1
-        case .rejected, .undeliverable: return 2
-        case .completed: return 3
+        case .offered: return 1
+        case .accepted: return 2
+        case .rejected, .undeliverable: return 3
+        case .completed: return 4
         }
     }
 

@@ -57,6 +57,14 @@ struct FilterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "filter", abstract: "Run the consent-and-purpose filter.")
     @OptionGroup var common: CommonServiceOptions
     @OptionGroup var files: ContractFileOptions
+    @Option(help: "Seconds a task may wait for the person's consent before planning is told (and escalates).")
+    var consentGrace: Double = 60
+
+    func validate() throws {
+        guard consentGrace.isFinite, consentGrace >= 0, consentGrace <= 86_400 * 30 else {
+            throw ValidationError("--consent-grace must be between 0 and 2592000 seconds.")
+        }
+    }
 
     func run() async throws {
         let logger = makeLogger("nazorg.filter")
@@ -65,7 +73,7 @@ struct FilterCommand: AsyncParsableCommand {
         }
         let assembly = try FilterService.make(options: common.serviceOptions(service: "filter", defaultPort: DefaultPort.filter),
                                               policies: PolicySet.load(directory: files.policies), partnerIDs: partnerIDs,
-                                              logger: logger)
+                                              consentGrace: .milliseconds(Int64(consentGrace * 1000)), logger: logger)
         try await runUntilSignalled([assembly], logger: logger)
     }
 }
