@@ -22,7 +22,9 @@ public func fastConsumerConfiguration(_ bootstrap: String, clientID: String = "n
 }
 
 /// Waits until `condition` holds, polling; records an issue and throws when `timeout` passes first.
-public func waitUntil(_ what: String, timeout: Duration = .seconds(30),
+/// The default is generous: group joins and rebalances on a busy two-core CI machine are slow,
+/// and a condition that holds returns at once anyway.
+public func waitUntil(_ what: String, timeout: Duration = .seconds(60),
                       _ condition: @Sendable () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
@@ -35,7 +37,7 @@ public func waitUntil(_ what: String, timeout: Duration = .seconds(30),
 
 /// Reads a topic from the beginning with a new consumer group until at least `count`
 /// records arrived or `timeout` passed, then one more poll to catch any extra record.
-public func readTopic(_ bootstrap: String, _ topic: String, atLeast count: Int, timeout: Duration = .seconds(30),
+public func readTopic(_ bootstrap: String, _ topic: String, atLeast count: Int, timeout: Duration = .seconds(60),
                       logger: Logger = quietLogger("nazorg.tests.reader")) async throws -> [ConsumerRecord] {
     let consumer = try KafkaConsumer(configuration: fastConsumerConfiguration(bootstrap),
                                      options: ConsumerOptions(groupID: "reader-\(UUID().uuidString)", topics: [topic]),

@@ -1,6 +1,7 @@
 import CRdKafka
 import Dispatch
 import Logging
+import Synchronization
 
 /// A topic to create.
 public struct TopicSpecification: Sendable, Hashable {
@@ -37,6 +38,11 @@ extension TopicSpecification {
 /// Cluster administration: creating topics.
 public final class KafkaAdmin: Sendable {
     private let client: NativeClient
+    private let closed = Atomic<Bool>(false)
+    /// Set on the blocking queue when the handle is destroyed; every block on that queue
+    /// checks it, so none can touch a destroyed handle.
+    private let destroyed = RunFlag(initially: false)
+    /// Admin requests wait for their answer; they run here, one at a time, never on the cooperative pool.
     private let blockingQueue = DispatchQueue(label: "nazorg.kafka.admin")
 
     public init(configuration: KafkaConfiguration, logger: Logger) throws {
@@ -45,21 +51,29 @@ public final class KafkaAdmin: Sendable {
     }
 
     /// Creates the topics. A topic that already exists counts as created.
-    /// Returns the names that were newly created.
+    /// Returns the names that were newly created. Throws ``KafkaError`` `closed` after ``close()``.
     @discardableResult
     public func createTopics(_ topics: [TopicSpecification], timeout: Duration = .seconds(30)) async throws -> [String] {
+        guard !closed.load(ordering: .sequentiallyConsistent) else { throw KafkaError.closed("admin client") }
+        guard timeout > .zero else { throw KafkaError.configuration("timeout", "the time-out must be positive") }
         guard !topics.isEmpty else { return [] }
         for spec in topics { try spec.validate() }
-        let client = self.client
+        let (client, destroyed) = (self.client, self.destroyed)
         let ms = timeout.clampedMilliseconds
         return try await runBlocking(on: blockingQueue) {
-            try createTopicsBlocking(client.handle, topics, timeoutMilliseconds: ms)
+            guard !destroyed.isSet else { throw KafkaError.closed("admin client") }
+            return try createTopicsBlocking(client.handle, topics, timeoutMilliseconds: ms)
         }
     }
 
+    /// Releases the client. Idempotent; later calls throw ``KafkaError`` `closed`.
     public func close() async {
-        let client = self.client
-        _ = try? await runBlocking(on: blockingQueue) { client.destroyBlocking() }
+        guard !closed.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        let (client, destroyed) = (self.client, self.destroyed)
+        _ = try? await runBlocking(on: blockingQueue) {
+            destroyed.set()
+            client.destroyBlocking()
+        }
     }
 }
 
@@ -87,7 +101,9 @@ private func createTopicsBlocking(_ rk: OpaquePointer, _ topics: [TopicSpecifica
     newTopics.withUnsafeMutableBufferPointer { buffer in
         rd_kafka_CreateTopics(rk, buffer.baseAddress, buffer.count, options, replyQueue)
     }
-    guard let event = rd_kafka_queue_poll(replyQueue, timeoutMilliseconds + 1000) else {
+    // A second more than the request may take, saturating rather than overflowing.
+    let waitMilliseconds = Int32(clamping: Int64(timeoutMilliseconds) + 1000)
+    guard let event = rd_kafka_queue_poll(replyQueue, waitMilliseconds) else {
         throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, while: "creating topics")
     }
     // A cluster without a controller (such as the embedded broker) cannot create topics

@@ -22,8 +22,9 @@ public final class KafkaConsumer: Sendable {
     /// never on the cooperative pool.
     private let blockingQueue = DispatchQueue(label: "nazorg.kafka.consumer")
 
+    /// Throws ``KafkaError`` (kind `permanent`) when `options` or `configuration` are not usable.
     public init(configuration: KafkaConfiguration, options: ConsumerOptions, logger: Logger) throws {
-        precondition(options.maxBatchSize > 0, "maxBatchSize must be positive")
+        try options.validate()
         self.options = options
         self.logger = logger
         let defaults: [String: String] = [
@@ -44,16 +45,21 @@ public final class KafkaConsumer: Sendable {
             }
         }
         self.client = client
-        rd_kafka_poll_set_consumer(client.handle)
-        self.queue = QueueHandle(pointer: rd_kafka_queue_get_consumer(client.handle))
-        let list = rd_kafka_topic_partition_list_new(Int32(options.topics.count))
+        let redirected = rd_kafka_poll_set_consumer(client.handle)
+        guard redirected == RD_KAFKA_RESP_ERR_NO_ERROR, let consumerQueue = rd_kafka_queue_get_consumer(client.handle) else {
+            client.destroyBlocking()
+            throw KafkaError(redirected == RD_KAFKA_RESP_ERR_NO_ERROR ? RD_KAFKA_RESP_ERR__STATE : redirected,
+                             while: "joining consumer group \(options.groupID)")
+        }
+        self.queue = QueueHandle(pointer: consumerQueue)
+        let list = rd_kafka_topic_partition_list_new(Int32(clamping: options.topics.count))
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for topic in options.topics {
             rd_kafka_topic_partition_list_add(list, topic, nazorg_partition_unassigned())
         }
         let err = rd_kafka_subscribe(client.handle, list)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            rd_kafka_queue_destroy(queue.pointer)
+            rd_kafka_queue_destroy(consumerQueue)
             client.destroyBlocking()
             throw KafkaError(err, while: "subscribing to \(options.topics.joined(separator: ","))")
         }
@@ -79,12 +85,17 @@ public final class KafkaConsumer: Sendable {
     /// Marks `records` processed and commits, per partition, the offset after the highest one.
     ///
     /// Partitions this member no longer owns are skipped: their records will be read again
-    /// by the new owner (at-least-once). Returns false when the group is rebalancing and the
-    /// broker deferred the commit: the offsets stay stored and go with the next commit, or
-    /// the records are read again by the partition's next owner. Throws on other refusals.
+    /// by the new owner (at-least-once).
+    ///
+    /// A commit the broker cannot take right now for a passing reason (the group is
+    /// rebalancing, the coordinator is moving or unreachable, the request timed out) is not a
+    /// failure of the consumer: the call returns ``CommitOutcome/deferred(_:)``, the offsets
+    /// stay stored and go with the next commit (or the commit on revoke), and at worst the
+    /// partition's next owner reads those records again. Only fatal and permanent errors
+    /// are thrown (see ``KafkaError/Kind``).
     @discardableResult
-    public func commit<Records: Collection<ConsumerRecord>>(_ records: Records) async throws -> Bool {
-        guard !records.isEmpty else { return true }
+    public func commit<Records: Collection<ConsumerRecord>>(_ records: Records) async throws -> CommitOutcome {
+        guard !records.isEmpty else { return .committed }
         guard !closed.load(ordering: .relaxed) else { throw KafkaError.closed("consumer") }
         var next: [TopicPartition: Int64] = [:]
         for record in records {
@@ -100,7 +111,7 @@ public final class KafkaConsumer: Sendable {
         }
         return try await runBlocking(on: blockingQueue) {
             guard !destroyed.isSet else { throw KafkaError.closed("consumer") }
-            let list = rd_kafka_topic_partition_list_new(Int32(offsets.count))
+            let list = rd_kafka_topic_partition_list_new(Int32(clamping: offsets.count))
             defer { rd_kafka_topic_partition_list_destroy(list) }
             for (tp, offset) in offsets {
                 rd_kafka_topic_partition_list_add(list, tp.topic, tp.partition)?.pointee.offset = offset
@@ -112,15 +123,10 @@ public final class KafkaConsumer: Sendable {
                 ])
             }
             let err = rd_kafka_commit(client.handle, nil, 0)
-            switch err {
-            case RD_KAFKA_RESP_ERR_NO_ERROR, RD_KAFKA_RESP_ERR__NO_OFFSET:
-                return true
-            case RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS, RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION,
-                 RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID:
-                return false
-            default:
-                throw KafkaError(err, while: "committing consumer offsets")
-            }
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET { return .committed }
+            let error = KafkaError(err, while: "committing consumer offsets")
+            if error.isRetriable { return .deferred(error) }
+            throw error
         }
     }
 
@@ -200,6 +206,16 @@ public final class KafkaConsumer: Sendable {
     }
 }
 
+/// What became of a ``KafkaConsumer/commit(_:)``.
+public enum CommitOutcome: Sendable, Equatable {
+    /// The group coordinator took the offsets.
+    case committed
+    /// The broker could not take the commit now for a passing reason (the error is
+    /// retriable: a rebalance, a coordinator moving or away, a time-out). The offsets stay
+    /// stored in the client and go with the next commit; nothing needs to be done.
+    case deferred(KafkaError)
+}
+
 /// A topic and partition.
 public struct TopicPartition: Sendable, Hashable {
     public var topic: String
@@ -226,9 +242,15 @@ private func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t,
         context?.logger.info("kafka partitions assigned", metadata: ["kafka.partitions": "\(count)"])
         if let context, let partitions { resumeProcessedPartitions(rk, context, partitions) }
         if cooperative {
-            if let error = rd_kafka_incremental_assign(rk, partitions) { rd_kafka_error_destroy(error) }
+            if let error = rd_kafka_incremental_assign(rk, partitions) {
+                logRebalanceFailure(context, KafkaError(error: error, while: "taking assigned partitions"))
+                rd_kafka_error_destroy(error)
+            }
         } else {
-            rd_kafka_assign(rk, partitions)
+            let err = rd_kafka_assign(rk, partitions)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                logRebalanceFailure(context, KafkaError(err, while: "taking assigned partitions"))
+            }
         }
     case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
         // Commit what the application marked processed before another member takes over.
@@ -243,7 +265,10 @@ private func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t,
         }
         context?.logger.info("kafka partitions revoked", metadata: ["kafka.partitions": "\(count)"])
         if cooperative {
-            if let error = rd_kafka_incremental_unassign(rk, partitions) { rd_kafka_error_destroy(error) }
+            if let error = rd_kafka_incremental_unassign(rk, partitions) {
+                logRebalanceFailure(context, KafkaError(error: error, while: "releasing revoked partitions"))
+                rd_kafka_error_destroy(error)
+            }
         } else {
             rd_kafka_assign(rk, nil)
         }
@@ -253,6 +278,10 @@ private func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t,
         ])
         rd_kafka_assign(rk, nil)
     }
+}
+
+private func logRebalanceFailure(_ context: ClientContext?, _ error: KafkaError) {
+    context?.logger.warning("kafka rebalance step failed", metadata: ["kafka.error": "\(error)"])
 }
 
 /// When the broker refused the commit on revoke and the same partitions come back to this

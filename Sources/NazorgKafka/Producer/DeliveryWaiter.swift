@@ -6,8 +6,10 @@ import Synchronization
 ///
 /// The per-record path is lock-free: an atomic count of records still out. The lock is
 /// taken only for failures, for a single record's report, and once at completion.
-/// librdkafka's per-message opaque points at the waiter without retaining it: every `send`
-/// keeps its waiter alive until `wait()` returns, which happens only after the last report.
+///
+/// Every record handed to librdkafka carries its own retained reference to the waiter as
+/// its opaque (``reserve()``); the delivery report, or the refusal to enqueue, gives it back.
+/// So the waiter lives as long as any record that points at it, whatever its `send` does.
 final class DeliveryWaiter: Sendable {
     private struct State {
         var done = false
@@ -24,14 +26,24 @@ final class DeliveryWaiter: Sendable {
 
     init(wantsReport: Bool) { self.wantsReport = wantsReport }
 
-    /// The value librdkafka hands back in the delivery report.
-    var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+    /// Counts one more record and returns the opaque to hand to librdkafka with it: a
+    /// retained reference, given back by ``settle(opaque:with:)`` for its delivery report or
+    /// by ``enqueueFailed(opaque:)`` when librdkafka refuses the record.
+    func reserve() -> UnsafeMutableRawPointer {
+        pending.add(1, ordering: .sequentiallyConsistent)
+        return Unmanaged.passRetained(self).toOpaque()
+    }
 
-    /// Call before handing a record to librdkafka.
-    func willEnqueue() { pending.add(1, ordering: .sequentiallyConsistent) }
+    /// librdkafka refused the record `opaque` came with: uncount it and release its reference.
+    static func enqueueFailed(opaque: UnsafeMutableRawPointer) {
+        Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeRetainedValue().finishOne()
+    }
 
-    /// Call when librdkafka refused a record that `willEnqueue` counted.
-    func enqueueFailed() { finishOne() }
+    /// Called from the delivery-report callback, on the producer's poll thread: records the
+    /// report and releases the reference the record held.
+    static func settle(opaque: UnsafeMutableRawPointer, with message: UnsafePointer<rd_kafka_message_t>) {
+        Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeRetainedValue().delivered(message)
+    }
 
     /// Call once no more records will be enqueued; `error` is why enqueueing stopped early.
     func seal(error: KafkaError? = nil) {
@@ -40,8 +52,7 @@ final class DeliveryWaiter: Sendable {
         if pending.load(ordering: .sequentiallyConsistent) == 0 { complete() }
     }
 
-    /// Called from the delivery-report callback, on the producer's poll thread.
-    func delivered(_ message: UnsafePointer<rd_kafka_message_t>) {
+    private func delivered(_ message: UnsafePointer<rd_kafka_message_t>) {
         let m = message.pointee
         if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
@@ -75,7 +86,7 @@ final class DeliveryWaiter: Sendable {
         if remaining == 0 && sealed.load(ordering: .sequentiallyConsistent) { complete() }
     }
 
-    /// Runs once; the resume is the last touch of `self`.
+    /// Runs once.
     private func complete() {
         guard !finished.exchange(true, ordering: .sequentiallyConsistent) else { return }
         let resume = state.withLock { s -> (CheckedContinuation<DeliveryReport?, any Error>, Result<DeliveryReport?, any Error>)? in

@@ -37,7 +37,7 @@ public final class KafkaProducer: Sendable {
                                        defaults: Self.defaultProperties, logger: logger) { conf in
             rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
                 guard let message, let opaque = message.pointee._private else { return }
-                Unmanaged<DeliveryWaiter>.fromOpaque(opaque).takeUnretainedValue().delivered(message)
+                DeliveryWaiter.settle(opaque: opaque, with: message)
             }
         }
         // Delivery reports and error callbacks are served by rd_kafka_poll, which blocks;
@@ -54,19 +54,15 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Produces one record and waits for the broker's acknowledgement.
+    ///
+    /// Cancelling the calling task stops a record that waits for room in the local queue
+    /// (the call throws `CancellationError`); a record already queued is waited for first.
     @discardableResult
     public func send(_ record: ProducerRecord) async throws -> DeliveryReport {
         try enter()
         defer { leave() }
         let waiter = DeliveryWaiter(wantsReport: true)
-        do {
-            try await enqueue(record, waiter)
-        } catch let error as KafkaError {
-            waiter.seal(error: error)
-            _ = try? await waiter.wait()
-            throw error
-        }
-        waiter.seal()
+        try await sealAfterEnqueueing(waiter) { try await enqueue(record, waiter) }
         guard let report = try await waiter.wait() else {
             throw KafkaError(RD_KAFKA_RESP_ERR__FAIL, while: "producing to \(record.topic)", detail: "no delivery report")
         }
@@ -75,19 +71,32 @@ public final class KafkaProducer: Sendable {
 
     /// Produces many records and waits until all are acknowledged; throws the first failure.
     /// Records with one key keep their order. On failure some records may have been stored.
+    ///
+    /// Cancelling the calling task stops enqueueing; the call then waits for the reports of
+    /// the records already queued and throws `CancellationError`.
     public func send<Records: Sequence<ProducerRecord>>(batch records: Records) async throws {
         try enter()
         defer { leave() }
         let waiter = DeliveryWaiter(wantsReport: false)
-        do {
+        try await sealAfterEnqueueing(waiter) {
             for record in records { try await enqueue(record, waiter) }
-        } catch let error as KafkaError {
-            waiter.seal(error: error)
+        }
+        _ = try await waiter.wait()
+    }
+
+    /// Runs `body`, which enqueues records for `waiter`, then seals the waiter. When `body`
+    /// throws, for any reason including cancellation, the records it already queued are
+    /// waited for before the error is rethrown: a `send` never returns while records of its
+    /// own are still in librdkafka's hands.
+    private func sealAfterEnqueueing(_ waiter: DeliveryWaiter, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            waiter.seal(error: error as? KafkaError)
             _ = try? await waiter.wait()
             throw error
         }
         waiter.seal()
-        _ = try await waiter.wait()
     }
 
     /// Marks a call that uses the handle; throws once the producer is closing.
@@ -103,24 +112,30 @@ public final class KafkaProducer: Sendable {
 
     private func enqueue(_ record: ProducerRecord, _ waiter: DeliveryWaiter) async throws {
         try client.checkFatal()
-        let headers = makeHeaders(record.headers)
-        let opaque = waiter.opaque
+        // A producer that is closing takes no more records; what it queued before is settled by close.
+        guard !closed.load(ordering: .sequentiallyConsistent) else { throw KafkaError.closed("producer") }
+        // librdkafka owns the headers once it accepts the record; until then they are ours to free.
+        var headers = makeHeaders(record.headers)
+        defer { if let headers { rd_kafka_headers_destroy(headers) } }
         while true {
-            waiter.willEnqueue()
+            let opaque = waiter.reserve()
             let err = record.value.withUnsafeBytes { value in
                 withOptionalBytes(record.key) { keyPointer, keyCount in
                     nazorg_produce(client.handle, record.topic, record.partition ?? nazorg_partition_unassigned(),
                                    keyPointer, keyCount, value.baseAddress, value.count, headers, opaque)
                 }
             }
-            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            waiter.enqueueFailed()
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                headers = nil
+                return
+            }
+            DeliveryWaiter.enqueueFailed(opaque: opaque)
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL && !closed.load(ordering: .relaxed) {
                 // The local queue drains as the broker acknowledges; wait without blocking a thread.
+                // Cancellation ends the wait here; the caller settles what was queued before.
                 try await Task.sleep(for: .milliseconds(1))
                 continue
             }
-            if let headers { rd_kafka_headers_destroy(headers) }
             throw KafkaError(err, while: "producing to \(record.topic)")
         }
     }
@@ -151,6 +166,14 @@ public final class KafkaProducer: Sendable {
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, while: "flushing the producer") }
     }
 
+    /// Records in librdkafka's hands (queued, in flight, or waiting for their report).
+    /// A counter read, it does not block.
+    var outstandingRecordCount: Int {
+        guard (try? enter()) != nil else { return 0 }
+        defer { leave() }
+        return Int(rd_kafka_outq_len(client.handle))
+    }
+
     /// True when a broker answers a metadata request within `timeout`.
     public func isConnected(timeout: Duration = .seconds(2)) async -> Bool {
         guard (try? enter()) != nil else { return false }
@@ -174,8 +197,10 @@ public final class KafkaProducer: Sendable {
             rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
         }
         // The poll thread serves the purged records' reports; wait until no call uses the handle.
+        // The pause ignores cancellation: a cancelled caller (a service group being cancelled)
+        // must still wait, and `Task.sleep` would return at once and spin.
         while inFlight.load(ordering: .sequentiallyConsistent) > 0 {
-            try? await Task.sleep(for: .milliseconds(5))
+            await pauseIgnoringCancellation(milliseconds: 5)
         }
         _ = try? await runBlocking(on: blockingQueue) {
             running.clear()
@@ -192,6 +217,13 @@ final class RunFlag: Sendable {
     var isSet: Bool { flag.load(ordering: .sequentiallyConsistent) }
     func set() { flag.store(true, ordering: .sequentiallyConsistent) }
     func clear() { flag.store(false, ordering: .sequentiallyConsistent) }
+}
+
+/// Suspends for about `milliseconds` without occupying a thread, even in a cancelled task.
+private func pauseIgnoringCancellation(milliseconds: Int) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { continuation.resume() }
+    }
 }
 
 private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawPointer?, Int) -> R) -> R {

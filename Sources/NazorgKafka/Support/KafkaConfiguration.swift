@@ -9,6 +9,8 @@ import Foundation
 /// - `NAZORG_KAFKA_SASL_MECHANISM` (`PLAIN`, `SCRAM-SHA-256`, `SCRAM-SHA-512`),
 ///   `NAZORG_KAFKA_SASL_USERNAME`, and `NAZORG_KAFKA_SASL_PASSWORD` or `NAZORG_KAFKA_SASL_PASSWORD_FILE`.
 /// - `NAZORG_KAFKA_PROPERTIES`: extra librdkafka properties, `name=value` pairs separated by `;`.
+///   Settings the layer's guarantees rest on (idempotence, `acks`, manual offset commits,
+///   `isolation.level`, ...) are refused unless they keep the layer's own value.
 public struct KafkaConfiguration: Sendable {
     public struct TLS: Sendable, Equatable {
         public var caFile: String?
@@ -42,7 +44,9 @@ public struct KafkaConfiguration: Sendable {
     public var clientID: String
     public var tls: TLS?
     public var sasl: SASL?
-    /// librdkafka properties passed through unchanged; they win over every default.
+    /// librdkafka properties passed through unchanged; they win over every default, except
+    /// that a client refuses to start when one would weaken at-least-once delivery or per-key
+    /// order (for example `acks=1`, `enable.idempotence=false`, `enable.auto.commit=true`).
     public var properties: [String: String]
 
     public init(bootstrapServers: String, clientID: String = "nazorg-hub", tls: TLS? = nil, sasl: SASL? = nil,
@@ -91,7 +95,7 @@ public struct KafkaConfiguration: Sendable {
         return config
     }
 
-    /// Parses `a=b;c=d` into properties.
+    /// Parses `a=b;c=d` into properties; refuses one that would weaken the layer's guarantees.
     public static func parseProperties(_ raw: String) throws -> [String: String] {
         var result: [String: String] = [:]
         for pair in raw.split(separator: ";") where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -101,6 +105,7 @@ public struct KafkaConfiguration: Sendable {
             let name = pair[..<eq].trimmingCharacters(in: .whitespaces)
             result[name] = String(pair[pair.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
         }
+        try checkGuarantees(result)
         return result
     }
 
@@ -132,6 +137,7 @@ public struct KafkaConfiguration: Sendable {
 
     /// Creates a librdkafka configuration object. The caller owns it until it is handed to `rd_kafka_new`.
     func makeNativeConfiguration(defaults: [String: String]) throws -> OpaquePointer {
+        try Self.checkGuarantees(properties)
         guard let conf = rd_kafka_conf_new() else {
             throw KafkaError.configuration("(all)", "librdkafka could not allocate a configuration")
         }

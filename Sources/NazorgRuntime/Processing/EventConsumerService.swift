@@ -156,8 +156,9 @@ public struct EventConsumerService: Service {
     private func commit(_ records: ArraySlice<ConsumerRecord>) async throws {
         guard !records.isEmpty else { return }
         do {
-            if try await !consumer.commit(records) {
-                logger.info("commit deferred by a rebalance", metadata: ["consumer.name": .string(name)])
+            if case .deferred(let error) = try await consumer.commit(records) {
+                // The offsets stay stored; the next commit or the revoke carries them.
+                logger.info("commit deferred", metadata: ["consumer.name": .string(name), "kafka.error": "\(error)"])
             }
         } catch let error as KafkaError where !error.isFatal {
             // The offsets stay stored; the next commit or the revoke carries them.
