@@ -86,6 +86,13 @@ final class ServiceProcess: Sendable {
         return port
     }
 
+    /// Ends the process with SIGKILL, as a crash or an OOM kill would: no shutdown, no commit.
+    func killHard() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// Sends SIGTERM and waits for the process to end; returns its exit status.
     func terminate(timeout: Duration = .seconds(30)) async -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
