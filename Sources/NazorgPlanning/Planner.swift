@@ -103,6 +103,9 @@ public struct Planner: Sendable {
             throw PoisonEvent(reason: "wrong-partner", detail: "the task was assigned to another partner")
         }
         var change = PlanningChange()
+        // The filter's reports about a waiting task may cross: a late awaiting-consent or
+        // offered must not undo what happened since. Partners' answers always apply.
+        if Self.isStale(status.status, after: task.status) { return change }
         task.status = status.status.rawValue
         change.upsertTasks = [task]
         var forwarded = status
@@ -119,6 +122,15 @@ public struct Planner: Sendable {
                                                trace: trace, now: now))
         }
         return change
+    }
+
+    /// True for a hub report that an earlier or later step already overtook.
+    static func isStale(_ status: TaskStatus, after current: String) -> Bool {
+        switch status {
+        case .awaitingConsent: return current != "assigned"
+        case .offered: return current != "assigned" && current != TaskStatus.awaitingConsent.rawValue
+        case .accepted, .rejected, .completed, .undeliverable: return false
+        }
     }
 
     /// Which statuses put the task back on the coordinator's desk, and why.

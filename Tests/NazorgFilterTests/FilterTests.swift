@@ -175,6 +175,26 @@ struct FilterTests {
         await h.close()
     }
 
+    @Test func aWaitReportAndAConsentThatCrossAreDecidedByOneWriter() async throws {
+        let store = try FilterStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("filter-\(UUID().uuidString).sqlite").path)
+        let housing = task(.housing, partner: "woon-test", role: .housingCorporation)
+        // Consent first: the sweep that read the task before may no longer report it.
+        try await store.park(ParkedTask(sourceEventId: "a", task: housing, traceparent: TraceParent.random().description))
+        #expect(try await store.release("a") == false)
+        #expect(try await store.claimForReport("a") == false)
+        #expect(try await store.unreportedParked(parkedBefore: Date().addingTimeInterval(1)).isEmpty)
+        // Report first: the consent sees the claim, so planning hears `offered` after it.
+        try await store.park(ParkedTask(sourceEventId: "b", task: housing, traceparent: TraceParent.random().description))
+        #expect(try await store.claimForReport("b"))
+        #expect(try await store.claimForReport("b") == false)
+        #expect(try await store.release("b"))
+        // A claim given back after a failed report is claimed again by the next sweep.
+        try await store.park(ParkedTask(sourceEventId: "c", task: housing, traceparent: TraceParent.random().description))
+        #expect(try await store.claimForReport("c"))
+        try await store.unclaimReport("c")
+        #expect(try await store.unreportedParked(parkedBefore: Date().addingTimeInterval(1)).map(\.sourceEventId) == ["c"])
+    }
+
     @Test func partnersGetKeysAndTracesOfTheirOwnLinkedOnlyInTheDisclosureLog() async throws {
         let h = try Harness()
         let trace = TraceParent.random()

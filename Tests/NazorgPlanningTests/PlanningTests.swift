@@ -68,6 +68,27 @@ struct PlanningTests {
         }
     }
 
+    @Test func aLateWaitReportDoesNotUndoWhatHappenedSince() throws {
+        let change = try planner.decide(notice: plan([.housing]), eventId: "e1", trace: .random(), now: Date(), existing: nil, tasks: [])
+        var task = try #require(change.upsertTasks.first)
+        task.status = TaskStatus.offered.rawValue
+        let late = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: .awaitingConsent,
+                                     reason: HubReason.consentMissing, changedAt: Date())
+        let ignored = try planner.decide(status: late, eventId: "late", trace: .random(), now: Date(),
+                                         existing: change.upsertCase, tasks: [task])
+        #expect(ignored.upsertTasks.isEmpty && ignored.outbox.isEmpty)
+        task.status = TaskStatus.accepted.rawValue
+        let lateOffer = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: .offered,
+                                          changedAt: Date())
+        #expect(try planner.decide(status: lateOffer, eventId: "late-offer", trace: .random(), now: Date(),
+                                   existing: change.upsertCase, tasks: [task]).outbox.isEmpty)
+        // A partner's own answer always applies.
+        let rejected = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: .rejected,
+                                         reason: "Geen plek.", changedAt: Date())
+        #expect(try planner.decide(status: rejected, eventId: "rej", trace: .random(), now: Date(),
+                                   existing: change.upsertCase, tasks: [task]).outbox.count == 2)
+    }
+
     @Test func planOpensCaseAndAssignsATaskPerNeedToTheMunicipalitysPartner() throws {
         let change = try planner.decide(notice: plan([.housing, .id, .debts]), eventId: "e1", trace: .random(), now: Date(),
                                         existing: nil, tasks: [])

@@ -79,7 +79,7 @@ public struct FilterEngine: Sendable {
                 let trace = TraceParent(parked.traceparent) ?? envelope.traceparent
                 try await disclose(parked.task, sourceEventId: parked.sourceEventId, trace: trace)
                 // Planning heard the task was waiting: tell it the wait is over.
-                if parked.reported {
+                if try await store.release(parked.sourceEventId) {
                     try await reportStatus(.offered, reason: nil, of: parked.task, sourceEventId: parked.sourceEventId, trace: trace)
                 }
                 try await store.unpark(parked.sourceEventId)
@@ -151,10 +151,16 @@ public struct FilterEngine: Sendable {
             let waiting = try await store.unreportedParked(parkedBefore: cutoff)
             guard !waiting.isEmpty else { return reported }
             for parked in waiting {
-                try await reportStatus(.awaitingConsent, reason: HubReason.consentMissing, of: parked.task,
-                                       sourceEventId: parked.sourceEventId,
-                                       trace: TraceParent(parked.traceparent) ?? .random())
-                try await store.markReported(parked.sourceEventId)
+                // Claimed first: consent arriving meanwhile then sees the claim and reports `offered`.
+                guard try await store.claimForReport(parked.sourceEventId) else { continue }
+                do {
+                    try await reportStatus(.awaitingConsent, reason: HubReason.consentMissing, of: parked.task,
+                                           sourceEventId: parked.sourceEventId,
+                                           trace: TraceParent(parked.traceparent) ?? .random())
+                } catch {
+                    try? await store.unclaimReport(parked.sourceEventId)
+                    throw error
+                }
                 reported += 1
             }
         }

@@ -7,8 +7,6 @@ public struct ParkedTask: Sendable, Equatable {
     public var sourceEventId: String
     public var task: TaskAssigned
     public var traceparent: String
-    /// Whether planning was told that the task waits for consent.
-    public var reported: Bool = false
 }
 
 /// The filter's durable state: consent per person and basisvoorwaarde, tasks waiting for
@@ -34,6 +32,7 @@ public final class FilterStore: Sendable {
         // A parked task is reported to planning only once it has waited past a grace period.
         migrator.registerMigration("v2-parked-reported") { db in
             try db.execute(sql: "ALTER TABLE parked_task ADD COLUMN reported_at TEXT")
+            try db.execute(sql: "ALTER TABLE parked_task ADD COLUMN released_at TEXT")
         }
         try migrator.migrate(database)
     }
@@ -96,21 +95,46 @@ public final class FilterStore: Sendable {
     public func unreportedParked(parkedBefore time: Date, limit: Int = 500) async throws -> [ParkedTask] {
         try await database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM parked_task WHERE reported_at IS NULL AND parked_at < ? ORDER BY parked_at LIMIT ?
+                SELECT * FROM parked_task WHERE reported_at IS NULL AND released_at IS NULL AND parked_at < ?
+                ORDER BY parked_at LIMIT ?
                 """, arguments: [ContractCoding.timestamp(time), limit]).map { try Self.parkedTask($0) }
         }
     }
 
-    public func markReported(_ sourceEventId: String) async throws {
+    /// Claims a parked task for the awaiting-consent report; false when it was reported or
+    /// released (its consent came) meanwhile. One writer decides, so a task is never both
+    /// released unreported and reported afterwards.
+    public func claimForReport(_ sourceEventId: String) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: "UPDATE parked_task SET reported_at = ? WHERE source_event_id = ?",
+            try db.execute(sql: """
+                UPDATE parked_task SET reported_at = ? WHERE source_event_id = ? AND reported_at IS NULL AND released_at IS NULL
+                """, arguments: [ContractCoding.timestamp(Date()), sourceEventId])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Gives a claim back when the report could not be written, so the next sweep tries again.
+    public func unclaimReport(_ sourceEventId: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE parked_task SET reported_at = NULL WHERE source_event_id = ? AND released_at IS NULL",
+                           arguments: [sourceEventId])
+        }
+    }
+
+    /// Marks a parked task released (its consent came); returns whether planning had been
+    /// told it was waiting. The row stays until `unpark`, so a retry finds it again.
+    public func release(_ sourceEventId: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE parked_task SET released_at = COALESCE(released_at, ?) WHERE source_event_id = ?",
                            arguments: [ContractCoding.timestamp(Date()), sourceEventId])
+            return try String.fetchOne(db, sql: "SELECT reported_at FROM parked_task WHERE source_event_id = ?",
+                                       arguments: [sourceEventId]) != nil
         }
     }
 
     private static func parkedTask(_ row: Row) throws -> ParkedTask {
         ParkedTask(sourceEventId: row["source_event_id"], task: try TaskAssigned.decodedJSON(row["payload"]),
-                   traceparent: row["traceparent"], reported: (row["reported_at"] as String?) != nil)
+                   traceparent: row["traceparent"])
     }
 
     public func unpark(_ sourceEventId: String) async throws {
