@@ -210,12 +210,12 @@ struct FieldReader {
 /// `\A…\z`; ``InputText/fullyMatches(_:pattern:)`` also insists on a whole-string match.
 /// Only ASCII classes: ICU's `\d` would also accept other scripts' digits.
 enum NoticePatterns {
-    static let noticeId = #"\A[A-Za-z0-9._:-]{1,64}\z"#
+    static let noticeId = ContractPatterns.identifier
     static let municipality = #"\AGM[0-9]{4}\z"#
     static let prisonCode = #"\A[A-Z0-9-]{2,24}\z"#
     static let bsn = #"\A[0-9]{9}\z"#
     static let timestamp = #"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})\z"#
     /// Field names intake repeats in a pointer; anything else is not echoed.
-    static let fieldName = #"\A[A-Za-z][A-Za-z0-9_]{0,63}\z"#
+    static let fieldName = ContractPatterns.fieldName
     static let maximumNameLength = 200
 }

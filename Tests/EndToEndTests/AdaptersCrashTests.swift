@@ -4,15 +4,7 @@ import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
 import NazorgTestSupport
-import Synchronization
 import Testing
-
-/// What one partner's webhook received, with a little work per delivery so a backlog builds.
-private final class CountingWebhook: Sendable {
-    private let keys = Mutex<[String]>([])
-    func add(_ key: String) { keys.withLock { $0.append(key) } }
-    var all: [String] { keys.withLock { $0 } }
-}
 
 @Suite("Adapters killed under load", .serialized)
 struct AdaptersCrashTests {
@@ -24,12 +16,13 @@ struct AdaptersCrashTests {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
 
-        let webhook = CountingWebhook()
+        let inbox = Inbox()
         let router = Router()
         router.post("/hooks/woon-kill") { request, _ -> HTTPResponse.Status in
             _ = try await request.body.collect(upTo: 1 << 20)
-            let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value ?? ""
-            webhook.add(key)
+            let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
+            inbox.add(.init(partner: "woon-kill", idempotencyKey: key, headers: [:], body: ""))
+            // A little work per delivery, so a backlog builds.
             try await Task.sleep(for: .milliseconds(15))
             return .ok
         }
@@ -67,17 +60,18 @@ struct AdaptersCrashTests {
         await producer.close()
 
         var first = try adapters()
+        let keys: @Sendable () -> [String] = { inbox.all.map { $0.idempotencyKey ?? "" } }
         do {
-            try await waitUntil("a backlog is being delivered", timeout: .seconds(90)) { webhook.all.count >= 40 }
+            try await waitUntil("a backlog is being delivered", timeout: .seconds(90)) { inbox.all.count >= 40 }
             first.killHard()
-            let atKill = webhook.all.count
+            let atKill = inbox.all.count
             first = try adapters()
             try await waitUntil("every offer arrived after the restart", timeout: .seconds(120)) {
-                Set(webhook.all).count == count
+                Set(keys()).count == count
             }
             // Let a late repeat show up before counting (an observation window, not synchronisation).
             try await Task.sleep(for: .seconds(2))
-            let repeats = webhook.all.count - Set(webhook.all).count
+            let repeats = keys().count - Set(keys()).count
             #expect(atKill < count, "the kill came after the backlog was delivered; the test proved nothing")
             #expect(repeats <= 1, "\(repeats) offers were posted again after the restart")
         } catch {

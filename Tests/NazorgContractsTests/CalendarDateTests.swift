@@ -36,3 +36,23 @@ struct CalendarDateTests {
         #expect(try #require(CalendarDate(string: "0001-01-01")).coarsened(to: .week) == CalendarDate(year: 1, month: 1, day: 1))
     }
 }
+
+@Suite("Contract patterns")
+struct ContractPatternTests {
+    /// The Swift patterns say what `Contracts/schemas/common.json` says.
+    @Test func patternsFollowTheCommonSchema() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Contracts/schemas/common.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let defs = try #require(schema["$defs"] as? [String: Any])
+        func pattern(_ name: String) throws -> String {
+            let def = try #require(defs[name] as? [String: Any])
+            let raw = try #require(def["pattern"] as? String)
+            return "\\A" + raw.dropFirst().dropLast() + "\\z"
+        }
+        #expect(try pattern("PartnerId") == ContractPatterns.partnerId)
+        let identifier = try #require(defs["Identifier"] as? [String: Any])
+        #expect(ContractPatterns.identifier == "\\A[A-Za-z0-9._:-]{1,\(try #require(identifier["maxLength"] as? Int))}\\z")
+        #expect(try pattern("Identifier") == "\\A[A-Za-z0-9._:-]+\\z")
+    }
+}

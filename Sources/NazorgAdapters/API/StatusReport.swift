@@ -24,7 +24,7 @@ public struct StatusReport: Sendable, Equatable {
         var unnamed = false
         for name in object.keys.sorted() where name != "status" && name != "reason" {
             // A plain identifier is named; anything else is submitted data and is not repeated.
-            if InputText.fullyMatches(name, pattern: #"\A[A-Za-z][A-Za-z0-9_]{0,63}\z"#) {
+            if InputText.fullyMatches(name, pattern: ContractPatterns.fieldName) {
                 errors.append(.init(field: "/" + name, detail: "This field is not allowed."))
             } else {
                 unnamed = true

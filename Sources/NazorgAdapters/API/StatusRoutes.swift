@@ -32,8 +32,8 @@ struct StatusRoutes: Sendable {
         let partnerId = try context.parameters.require("partnerId")
         let taskId = try context.parameters.require("taskId")
         // Path values reach logs and ids: only what the contract allows gets further.
-        guard InputText.fullyMatches(partnerId, pattern: #"\A[a-z0-9][a-z0-9-]{1,40}\z"#),
-              InputText.fullyMatches(taskId, pattern: #"\A[A-Za-z0-9._:-]{1,64}\z"#) else {
+        guard InputText.fullyMatches(partnerId, pattern: ContractPatterns.partnerId),
+              InputText.fullyMatches(taskId, pattern: ContractPatterns.identifier) else {
             throw ProblemDetails.notFound("No task with this id was offered to this partner.")
         }
         // A partner reports only for itself; checked before anything about tasks is revealed.
@@ -68,7 +68,7 @@ struct StatusRoutes: Sendable {
         let publisher = self.publisher
         do {
             _ = try await AnswerDeadline.run(within: acknowledgementDeadline) {
-                try await publisher.publish(event, topic: Topics.partnerStatus, key: taskId, id: eventId, subject: nil, trace: trace)
+                try await publisher.publishTaskStatus(event, id: eventId, trace: trace)
             }
         } catch {
             logger.error("status event not acknowledged", metadata: [

@@ -70,8 +70,7 @@ struct OfferDeliveryHandler: Sendable {
         let report = TaskStatusChanged(taskId: offer.taskId, partnerId: partnerId, domain: offer.domain, status: .undeliverable,
                                        reason: reason == "partner-rejected" ? HubReason.partnerRefused : HubReason.deadLettered,
                                        changedAt: now())
-        try await publisher.publish(report, topic: Topics.partnerStatus, key: offer.taskId,
-                                    id: DeterministicID.string("hub-status", envelope.id, TaskStatus.undeliverable.rawValue),
-                                    subject: nil, trace: envelope.traceparent.child())
+        try await publisher.publishTaskStatus(report, id: EventPublisher.hubStatusID(causedBy: envelope.id, .undeliverable),
+                                              trace: envelope.traceparent.child())
     }
 }

@@ -137,9 +137,8 @@ public struct FilterEngine: Sendable {
                       trace: TraceParent) async throws {
         let report = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: status,
                                        reason: reason, changedAt: Date())
-        try await publisher.publish(report, topic: Topics.partnerStatus, key: task.taskId,
-                                    id: DeterministicID.string("hub-status", sourceEventId, status.rawValue),
-                                    subject: nil, trace: trace.child())
+        try await publisher.publishTaskStatus(report, id: EventPublisher.hubStatusID(causedBy: sourceEventId, status),
+                                              trace: trace.child())
     }
 
     /// Tells planning about every task parked before `cutoff` and not reported yet.

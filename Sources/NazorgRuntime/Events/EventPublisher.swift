@@ -34,6 +34,19 @@ public struct EventPublisher: Sendable {
         try await producer.send(record(payload, topic: topic, key: key, id: id, subject: subject, trace: trace, time: time))
     }
 
+    /// Publishes a task's status on the partner-status topic as its contract says: keyed by
+    /// the task id, naming no person (planning knows whose task it is).
+    @discardableResult
+    public func publishTaskStatus(_ status: TaskStatusChanged, id: String, trace: TraceParent) async throws -> DeliveryReport {
+        try await publish(status, topic: Topics.partnerStatus, key: status.taskId, id: id, subject: nil, trace: trace)
+    }
+
+    /// The event id of the hub's own status report about a task, derived from the event that
+    /// caused it, so a replay repeats it and planning applies it once.
+    public static func hubStatusID(causedBy sourceEventId: String, _ status: TaskStatus) -> String {
+        DeterministicID.string("hub-status", sourceEventId, status.rawValue)
+    }
+
     /// Publishes prepared records in order and returns once Kafka acknowledged all of them.
     public func publish(_ records: [ProducerRecord]) async throws {
         try await producer.send(batch: records)

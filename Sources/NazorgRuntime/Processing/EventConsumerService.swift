@@ -119,30 +119,26 @@ public struct EventConsumerService: Service {
             "kafka.partition": "\(record.partition)", "kafka.offset": "\(record.offset)",
             "deadletter.reason": .string(reason),
         ])
+        guard await untilDoneOrStopping("dead-letter write failed; retrying", {
+            try await deadLetters.deadLetter(record, reason: reason, detail: detail)
+        }) else { return false }
+        guard let afterDeadLetter else { return true }
+        // If the report cannot be written before shutdown, the record stays uncommitted and is
+        // dead-lettered and reported again after a restart.
+        return await untilDoneOrStopping("dead-letter report failed; retrying", { try await afterDeadLetter(record, reason) })
+    }
+
+    /// Retries `work` with back-off until it succeeds (true) or shutdown begins (false).
+    private func untilDoneOrStopping(_ message: Logger.Message, _ work: () async throws -> Void) async -> Bool {
         var attempt = 0
         while true {
             do {
-                try await deadLetters.deadLetter(record, reason: reason, detail: detail)
-                break
-            } catch {
-                attempt += 1
-                if stopping { return false }
-                logger.warning("dead-letter write failed; retrying", metadata: ["error": .string(error.loggable)])
-                await backOff(attempt)
-            }
-        }
-        guard let afterDeadLetter else { return true }
-        attempt = 0
-        while true {
-            do {
-                try await afterDeadLetter(record, reason)
+                try await work()
                 return true
             } catch {
                 attempt += 1
-                // The record is dead-lettered; if the report cannot be written now, the record
-                // stays uncommitted and is dead-lettered and reported again after a restart.
                 if stopping { return false }
-                logger.warning("dead-letter report failed; retrying", metadata: ["error": .string(error.loggable)])
+                logger.warning(message, metadata: ["consumer.name": .string(name), "error": .string(error.loggable)])
                 await backOff(attempt)
             }
         }
