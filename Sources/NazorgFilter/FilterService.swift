@@ -28,7 +28,7 @@ public enum FilterService {
             ParkedTaskReporter(engine: engine, grace: consentGrace, logger: logger),
             EventConsumerService(name: "filter", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "filter"),
-                                 logger: logger, afterDeadLetter: engine.deadLettered, handler: engine.handle),
+                                 logger: logger, afterDeadLetter: engine.deadLettered, handler: engine),
             endpoint.application(router: router, name: "nazorg-filter", logger: logger),
         ])
     }

@@ -29,12 +29,14 @@ private struct Harness {
     let publisher: EventPublisher
     let store: FilterStore
 
-    init() throws {
+    init(producerProperties: [String: String] = [:]) throws {
         cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
         for topic in Topics.all + ["woon-test", "id-test", "no-policy", "schuld-test"].map(Topics.partnerTasks) {
             try cluster.createTopic(topic, partitions: 1)
         }
-        producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), logger: logger)
+        producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers,
+                                                                       properties: producerProperties),
+                                     logger: logger)
         store = try FilterStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("filter-\(UUID().uuidString).sqlite").path)
         publisher = EventPublisher(producer: producer, source: "/test")
         var policies = try PolicySet.load(directory: root.appendingPathComponent("Contracts/policies").path).policies
@@ -45,9 +47,10 @@ private struct Harness {
 
     func deliver<P: EventPayload>(_ payload: P, id: String, trace: TraceParent = .random()) async throws {
         let record = try publisher.record(payload, topic: "input", key: subject, id: id, subject: subject, trace: trace)
-        try await engine.handle(ReceivedEvent(record: ConsumerRecord(topic: "input", partition: 0, offset: 0, key: record.key,
-                                                                     value: record.value, headers: record.headers,
-                                                                     timestampMilliseconds: nil)))
+        try await engine.handleAlone(ReceivedEvent(record: ConsumerRecord(topic: "input", partition: 0, offset: 0, key: record.key,
+                                                                          value: record.value, headers: record.headers,
+                                                                          timestampMilliseconds: nil)),
+                                     writingWith: producer)
     }
 
     func read(_ topic: String, atLeast count: Int, timeout: Duration = .seconds(15)) async throws -> [ConsumerRecord] {
@@ -240,6 +243,44 @@ struct FilterTests {
         try await h.deliver(task(.housing, partner: "woon-test", role: .housingCorporation), id: "assigned-housing")
         #expect(try await h.store.parkedCount() == 1)
         #expect(try await h.read(Topics.partnerTasks("woon-test"), atLeast: 0, timeout: .seconds(2)).isEmpty)
+        await h.close()
+    }
+
+    /// The consumer service writes a batch's disclosure-log records first and its partner
+    /// records only once every log record was acknowledged: while the log topic refuses
+    /// writes, not one of 30 tasks reaches the partner; once it takes them, all 30 do, each
+    /// with its log record.
+    @Test func aBatchDisclosesNothingUntilEveryLogRecordIsAcknowledged() async throws {
+        let h = try Harness(producerProperties: ["topic.metadata.propagation.max.ms": "200",
+                                                 "topic.metadata.refresh.interval.ms": "500"])
+        for i in 0..<30 {
+            var assigned = task(.id, partner: "id-test", role: .civilAffairs)
+            assigned.taskId = "task-\(i)"
+            let record = try h.publisher.record(assigned, topic: Topics.planningCaseEvents, key: subject, id: "assigned-\(i)",
+                                                subject: subject, trace: .random())
+            try await h.producer.send(record)
+        }
+        // The log topic answers as if it did not exist: every write to it fails (retriably).
+        try h.cluster.setTopicError(Topics.filterDisclosures, 3)
+        let recorder = LogRecorder()
+        let consumer = try KafkaConsumer(configuration: fastConsumerConfiguration(h.cluster.bootstrapServers),
+                                         options: ConsumerOptions(groupID: "filter-batch", topics: [Topics.planningCaseEvents]),
+                                         logger: logger)
+        let service = EventConsumerService(name: "filter", consumer: consumer,
+                                           deadLetters: DeadLetterWriter(producer: h.producer, service: "filter"),
+                                           logger: recorder.logger("filter"), handler: h.engine)
+        try await withServices([service]) {
+            try await waitUntil("the filter retried its log writes") { recorder.count("batch output not written; retrying") >= 2 }
+            #expect(try await h.read(Topics.partnerTasks("id-test"), atLeast: 0, timeout: .seconds(3)).isEmpty)
+            try h.cluster.setTopicError(Topics.filterDisclosures, 0)
+            let offers = try await h.read(Topics.partnerTasks("id-test"), atLeast: 30)
+            let logged = try await h.read(Topics.filterDisclosures, atLeast: 30)
+            let offered = try Set(offers.map { try TaskOffered.decodedJSON(Data($0.value)).taskId })
+            let disclosed = try Set(logged.map { try DisclosureLogged.decodedJSON(Data($0.value)).sourceEventId })
+            #expect(offered == Set((0..<30).map { "task-\($0)" }))
+            #expect(disclosed == Set((0..<30).map { "assigned-\($0)" }))
+        }
+        #expect(try await h.read(Topics.deadLetter, atLeast: 0, timeout: .seconds(2)).isEmpty)
         await h.close()
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NazorgKafka
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// A logger that prints only what a failing test needs.
@@ -77,5 +78,38 @@ public struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// Keeps the messages logged through it, so a test can check what a component reported
+/// (messages are fixed strings; metadata is not kept).
+public final class LogRecorder: Sendable {
+    private let messages = Mutex<[String]>([])
+
+    public init() {}
+
+    /// A logger at `level` that records into this recorder.
+    public func logger(_ label: String, level: Logger.Level = .info) -> Logger {
+        var logger = Logger(label: label) { _ in Handler(recorder: self, logLevel: level) }
+        logger.logLevel = level
+        return logger
+    }
+
+    /// How many times `message` was logged.
+    public func count(_ message: String) -> Int { messages.withLock { $0.filter { $0 == message }.count } }
+
+    struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var logLevel: Logger.Level
+        var metadata: Logger.Metadata = [:]
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            recorder.messages.withLock { $0.append(event.message.description) }
+        }
     }
 }

@@ -6,11 +6,21 @@ import NazorgRuntime
 
 /// The consent-and-purpose filter: the only writer of partner-facing topics.
 ///
-/// For every disclosure it first writes a DisclosureLogged record and waits for Kafka's
-/// acknowledgement, then writes the minimised TaskOffered: a disclosure whose log record
-/// cannot be written does not happen. Ids derive from the input, so a replay after a
-/// crash rewrites the same records.
-public struct FilterEngine: Sendable {
+/// It decides a batch of events at a time (``BatchEventHandler``): every disclosure stages a
+/// DisclosureLogged record as an audit record and the minimised TaskOffered as an ordinary
+/// one, and ``EventConsumerService`` writes the partner records only after Kafka
+/// acknowledged every log record of the batch: a disclosure whose log record cannot be
+/// written does not happen. Ids derive from the input, so a replay after a crash rewrites
+/// the same records.
+public struct FilterEngine: BatchEventHandler {
+    /// What is left to do once a batch's records were acknowledged.
+    public struct Effect: Sendable {
+        /// The event that is now fully handled.
+        let eventId: String
+        /// Parked tasks whose disclosure was written.
+        var unparked: [String] = []
+    }
+
     let policies: PolicySet
     let store: FilterStore
     let publisher: EventPublisher
@@ -26,9 +36,14 @@ public struct FilterEngine: Sendable {
         self.logger = logger
     }
 
-    @Sendable public func handle(_ event: ReceivedEvent) async throws {
+    /// Decides one event. State that later events of the same batch must see (consent,
+    /// parked tasks) changes at once, in ways a replay repeats harmlessly; what would lose a
+    /// task if its records were never written (removing it from the parked tasks, marking
+    /// the event done) is left to ``finish(_:)``.
+    public func stage(_ event: ReceivedEvent, into out: inout StagedRecords) async throws -> Effect {
         let envelope = event.envelope
-        if try await store.isProcessed(envelope.id) { return }
+        var effect = Effect(eventId: envelope.id)
+        if try await store.isProcessed(envelope.id) { return effect }
         switch envelope.type {
         case let type where type.isIntakeNotice:
             let notice: IntakeNotice
@@ -37,17 +52,17 @@ public struct FilterEngine: Sendable {
             } catch {
                 throw PoisonEvent(reason: "invalid-payload", detail: "the \(type.rawValue) body does not match its schema")
             }
-            try await observe(FlowObserved(observationId: "", sourceEventType: type, subjectId: notice.subjectId,
+            try observe(into: &out, FlowObserved(observationId: "", sourceEventType: type, subjectId: notice.subjectId,
                                            municipality: notice.municipality, occurredAt: envelope.time), envelope)
         case .taskAssigned:
             let task = try event.decode(TaskAssigned.self)
-            try await offer(task, sourceEventId: envelope.id, trace: envelope.traceparent)
-            try await observe(FlowObserved(observationId: "", sourceEventType: .taskAssigned, subjectId: task.subjectId,
+            try await offer(task, sourceEventId: envelope.id, trace: envelope.traceparent, into: &out)
+            try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .taskAssigned, subjectId: task.subjectId,
                                            municipality: task.municipality, caseId: task.caseId, taskId: task.taskId,
                                            domain: task.domain, partnerId: task.partnerId, occurredAt: envelope.time), envelope)
         case .caseOpened:
             let opened = try event.decode(CaseOpened.self)
-            try await observe(FlowObserved(observationId: "", sourceEventType: .caseOpened, subjectId: opened.subjectId,
+            try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .caseOpened, subjectId: opened.subjectId,
                                            municipality: opened.municipality, caseId: opened.caseId,
                                            occurredAt: envelope.time), envelope)
         case .taskStatusChanged:
@@ -55,17 +70,17 @@ public struct FilterEngine: Sendable {
             guard let subjectId = status.subjectId else {
                 throw PoisonEvent(reason: "missing-subject", detail: "a case-event TaskStatusChanged names no subject")
             }
-            try await observe(FlowObserved(observationId: "", sourceEventType: .taskStatusChanged, subjectId: subjectId,
+            try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .taskStatusChanged, subjectId: subjectId,
                                            caseId: status.caseId, taskId: status.taskId, domain: status.domain,
                                            partnerId: status.partnerId, status: status.status, occurredAt: envelope.time), envelope)
         case .escalationRaised:
             let escalation = try event.decode(EscalationRaised.self)
-            try await observe(FlowObserved(observationId: "", sourceEventType: .escalationRaised, subjectId: escalation.subjectId,
+            try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .escalationRaised, subjectId: escalation.subjectId,
                                            caseId: escalation.caseId, taskId: escalation.taskId, reason: escalation.reason,
                                            occurredAt: envelope.time), envelope)
         case .caseClosed:
             let closed = try event.decode(CaseClosed.self)
-            try await observe(FlowObserved(observationId: "", sourceEventType: .caseClosed, subjectId: closed.subjectId,
+            try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .caseClosed, subjectId: closed.subjectId,
                                            caseId: closed.caseId, occurredAt: envelope.time), envelope)
         case .consentGiven:
             // The order in which statements arrive decides, never a time inside them: one
@@ -74,15 +89,16 @@ public struct FilterEngine: Sendable {
             try await store.setConsent(subjectId: consent.subjectId, domain: consent.domain, given: true,
                                        consentId: consent.consentId)
             for parked in try await store.parked(subjectId: consent.subjectId, domain: consent.domain) {
-                // Consent may have been withdrawn again by a later event already applied.
-                guard try await store.hasConsent(subjectId: consent.subjectId, domain: consent.domain) else { break }
                 let trace = TraceParent(parked.traceparent) ?? envelope.traceparent
-                try await disclose(parked.task, sourceEventId: parked.sourceEventId, trace: trace)
-                // Planning heard the task was waiting: tell it the wait is over.
+                try disclose(parked.task, sourceEventId: parked.sourceEventId, trace: trace, into: &out)
+                // Planning heard the task was waiting: tell it the wait is over. Released now,
+                // so the reporter leaves it alone; it stays parked until its records are
+                // written, so a replay discloses it again.
                 if try await store.release(parked.sourceEventId) {
-                    try await reportStatus(.offered, reason: nil, of: parked.task, sourceEventId: parked.sourceEventId, trace: trace)
+                    try reportStatus(.offered, reason: nil, of: parked.task, sourceEventId: parked.sourceEventId, trace: trace,
+                                     into: &out)
                 }
-                try await store.unpark(parked.sourceEventId)
+                effect.unparked.append(parked.sourceEventId)
             }
         case .consentWithdrawn:
             let withdrawal = try event.decode(ConsentWithdrawn.self)
@@ -94,17 +110,25 @@ public struct FilterEngine: Sendable {
         default:
             throw PoisonEvent(reason: "unexpected-type", detail: "the filter does not handle \(envelope.type.rawValue)")
         }
-        try await store.markProcessed(envelope.id)
+        return effect
+    }
+
+    /// Marks the batch's events handled and removes the tasks it disclosed from the parked
+    /// ones, in one transaction.
+    public func finish(_ effects: [Effect]) async throws {
+        try await store.complete(processed: effects.map(\.eventId), unparked: effects.flatMap(\.unparked))
     }
 
     /// Applies the partner's policy: deny, wait for consent, or disclose. A task that is
     /// denied is reported to planning at once, one that waits after a grace period.
-    private func offer(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent) async throws {
+    private func offer(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent,
+                       into out: inout StagedRecords) async throws {
         let metadata: Logger.Metadata = ["event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
                                          "partner.role": .string(task.partnerRole.rawValue)]
         guard let policy = policies.policy(for: task.partnerRole), policy.eventTypes.contains(.taskAssigned) else {
             logger.warning("disclosure denied: no policy allows it", metadata: metadata)
-            try await reportStatus(.undeliverable, reason: HubReason.noPolicy, of: task, sourceEventId: sourceEventId, trace: trace)
+            try reportStatus(.undeliverable, reason: HubReason.noPolicy, of: task, sourceEventId: sourceEventId, trace: trace,
+                             into: &out)
             return
         }
         if policy.needsConsent, try await !store.hasConsent(subjectId: task.subjectId, domain: task.domain) {
@@ -114,30 +138,44 @@ public struct FilterEngine: Sendable {
             logger.info("disclosure waits for consent", metadata: metadata)
             return
         }
-        try await disclose(task, sourceEventId: sourceEventId, trace: trace)
+        try disclose(task, sourceEventId: sourceEventId, trace: trace, into: &out)
     }
 
-    /// Logs, then discloses. Both records carry ids derived from the source event.
-    func disclose(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent) async throws {
+    /// Stages the log record as an audit record and the partner record after it. Both carry
+    /// ids derived from the source event.
+    func disclose(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent, into out: inout StagedRecords) throws {
         guard let policy = policies.policy(for: task.partnerRole) else { return }
         let disclosure = PartnerDisclosure(task: task, policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId,
                                            trace: trace, publisher: publisher, now: Date())
-        // Fail closed: without an acknowledged log record this throws before anything is disclosed.
-        try await publisher.producer.send(try disclosure.logRecord())
-        try await publisher.producer.send(try disclosure.partnerRecord())
-        logger.info("task disclosed to partner", metadata: [
+        // Fail closed: the partner record is written only after every audit record was acknowledged.
+        out.writeFirst(try disclosure.logRecord())
+        out.write(try disclosure.partnerRecord())
+        logger.debug("task disclosure staged", metadata: [
             "event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
             "processing.activity": .string(policy.processingActivityId),
             "disclosure.id": .string(disclosure.logged.disclosureId), "trace.id": .string(trace.traceID),
         ])
     }
 
-    /// Tells planning, on the partner-status topic, what became of a task on the hub's side.
+    /// Stages the report to planning, on the partner-status topic, of what became of a task
+    /// on the hub's side.
     func reportStatus(_ status: TaskStatus, reason: String?, of task: TaskAssigned, sourceEventId: String,
-                      trace: TraceParent) async throws {
+                      trace: TraceParent, into out: inout StagedRecords) throws {
+        out.write(try statusRecord(status, reason: reason, of: task, sourceEventId: sourceEventId, trace: trace))
+    }
+
+    /// Reports at once what became of a task, outside a batch.
+    func reportStatusNow(_ status: TaskStatus, reason: String?, of task: TaskAssigned, sourceEventId: String,
+                         trace: TraceParent) async throws {
+        try await publisher.producer.send(try statusRecord(status, reason: reason, of: task, sourceEventId: sourceEventId,
+                                                           trace: trace))
+    }
+
+    private func statusRecord(_ status: TaskStatus, reason: String?, of task: TaskAssigned, sourceEventId: String,
+                              trace: TraceParent) throws -> ProducerRecord {
         let report = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: status,
                                        reason: reason, changedAt: Date())
-        try await publisher.publishTaskStatus(report, id: EventPublisher.hubStatusID(causedBy: sourceEventId, status),
+        return try publisher.taskStatusRecord(report, id: EventPublisher.hubStatusID(causedBy: sourceEventId, status),
                                               trace: trace.child())
     }
 
@@ -153,9 +191,9 @@ public struct FilterEngine: Sendable {
                 // Claimed first: consent arriving meanwhile then sees the claim and reports `offered`.
                 guard try await store.claimForReport(parked.sourceEventId) else { continue }
                 do {
-                    try await reportStatus(.awaitingConsent, reason: HubReason.consentMissing, of: parked.task,
-                                           sourceEventId: parked.sourceEventId,
-                                           trace: TraceParent(parked.traceparent) ?? .random())
+                    try await reportStatusNow(.awaitingConsent, reason: HubReason.consentMissing, of: parked.task,
+                                              sourceEventId: parked.sourceEventId,
+                                              trace: TraceParent(parked.traceparent) ?? .random())
                 } catch {
                     try? await store.unclaimReport(parked.sourceEventId)
                     throw error
@@ -170,16 +208,16 @@ public struct FilterEngine: Sendable {
     @Sendable public func deadLettered(_ record: ConsumerRecord, reason: String) async throws {
         guard let envelope = try? EventEnvelope(headers: record.headers), envelope.type == .taskAssigned,
               let task = try? TaskAssigned.decodedJSON(Data(record.value)) else { return }
-        try await reportStatus(.undeliverable, reason: HubReason.deadLettered, of: task, sourceEventId: envelope.id,
-                               trace: envelope.traceparent)
+        try await reportStatusNow(.undeliverable, reason: HubReason.deadLettered, of: task, sourceEventId: envelope.id,
+                                  trace: envelope.traceparent)
     }
 
-    /// Writes the pseudonymous monitoring view of an event.
-    private func observe(_ observation: FlowObserved, _ envelope: EventEnvelope) async throws {
+    /// Stages the pseudonymous monitoring view of an event.
+    private func observe(into out: inout StagedRecords, _ observation: FlowObserved, _ envelope: EventEnvelope) throws {
         var observation = observation
         observation.observationId = DeterministicID.string("observation", envelope.id)
-        try await publisher.publish(observation, topic: Topics.monitoringFeed, key: observation.subjectId,
-                                    id: observation.observationId, subject: observation.subjectId,
-                                    trace: envelope.traceparent.child(), time: envelope.time)
+        out.write(try publisher.record(observation, topic: Topics.monitoringFeed, key: observation.subjectId,
+                                       id: observation.observationId, subject: observation.subjectId,
+                                       trace: envelope.traceparent.child(), time: envelope.time))
     }
 }

@@ -43,10 +43,16 @@ public final class FilterStore: Sendable {
         }
     }
 
-    public func markProcessed(_ eventId: String) async throws {
+    /// Records a batch's events as handled and forgets the parked tasks it disclosed, in one
+    /// transaction.
+    public func complete(processed eventIds: [String], unparked: [String]) async throws {
+        guard !eventIds.isEmpty || !unparked.isEmpty else { return }
+        let now = ContractCoding.timestamp(Date())
         try await database.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO processed_event (event_id, processed_at) VALUES (?, ?)",
-                           arguments: [eventId, ContractCoding.timestamp(Date())])
+            let mark = try db.cachedStatement(sql: "INSERT OR IGNORE INTO processed_event (event_id, processed_at) VALUES (?, ?)")
+            for id in eventIds { try mark.execute(arguments: [id, now]) }
+            let unpark = try db.cachedStatement(sql: "DELETE FROM parked_task WHERE source_event_id = ?")
+            for id in unparked { try unpark.execute(arguments: [id]) }
         }
     }
 
@@ -135,12 +141,6 @@ public final class FilterStore: Sendable {
     private static func parkedTask(_ row: Row) throws -> ParkedTask {
         ParkedTask(sourceEventId: row["source_event_id"], task: try TaskAssigned.decodedJSON(row["payload"]),
                    traceparent: row["traceparent"])
-    }
-
-    public func unpark(_ sourceEventId: String) async throws {
-        try await database.write { db in
-            try db.execute(sql: "DELETE FROM parked_task WHERE source_event_id = ?", arguments: [sourceEventId])
-        }
     }
 
     public func parkedCount() async throws -> Int {

@@ -68,10 +68,15 @@ public final class KafkaConsumer: Sendable {
     /// Waits up to the poll timeout for records and returns at most `maxBatchSize` of them
     /// (an empty batch when none arrived). Rebalances are served during this call.
     public func poll() async throws -> [ConsumerRecord] {
+        try await poll(timeout: options.pollTimeout)
+    }
+
+    /// Like ``poll()``, waiting at most `timeout` for the first record.
+    public func poll(timeout: Duration) async throws -> [ConsumerRecord] {
         guard !closed.load(ordering: .relaxed) else { throw KafkaError.closed("consumer") }
         try client.checkFatal()
         let (queue, logger, max) = (self.queue, self.logger, options.maxBatchSize)
-        let ms = options.pollTimeout.clampedMilliseconds
+        let ms = timeout.clampedMilliseconds
         let destroyed = self.destroyed
         return try await runBlocking(on: blockingQueue) {
             guard !destroyed.isSet else { throw KafkaError.closed("consumer") }
@@ -127,6 +132,42 @@ public final class KafkaConsumer: Sendable {
             let error = KafkaError(err, while: "committing consumer offsets")
             if error.isRetriable { return .deferred(error) }
             throw error
+        }
+    }
+
+    /// Stops fetching from every partition this member owns now, so that `poll` returns no
+    /// new records of them while the caller retries work it already holds. The member stays
+    /// in its group as long as it keeps calling `poll`: a consumer that stopped polling
+    /// during a long retry would pass `max.poll.interval.ms` and be thrown out of the group.
+    ///
+    /// Partitions assigned in a later rebalance are not paused; call this again after a
+    /// poll that returned records.
+    public func pauseAssignment() async throws {
+        try await changeAssignmentFetching(pause: true)
+    }
+
+    /// Fetches again from every partition this member owns, from the position after the last
+    /// record `poll` handed out.
+    public func resumeAssignment() async throws {
+        try await changeAssignmentFetching(pause: false)
+    }
+
+    private func changeAssignmentFetching(pause: Bool) async throws {
+        guard !closed.load(ordering: .relaxed) else { throw KafkaError.closed("consumer") }
+        let (client, destroyed) = (self.client, self.destroyed)
+        try await runBlocking(on: blockingQueue) {
+            guard !destroyed.isSet else { throw KafkaError.closed("consumer") }
+            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+            let err = rd_kafka_assignment(client.handle, &list)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let list else {
+                throw KafkaError(err, while: "reading the consumer's assignment")
+            }
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            guard list.pointee.cnt > 0 else { return }
+            let changed = pause ? rd_kafka_pause_partitions(client.handle, list) : rd_kafka_resume_partitions(client.handle, list)
+            guard changed == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw KafkaError(changed, while: pause ? "pausing partitions" : "resuming partitions")
+            }
         }
     }
 

@@ -38,7 +38,12 @@ public struct EventPublisher: Sendable {
     /// the task id, naming no person (planning knows whose task it is).
     @discardableResult
     public func publishTaskStatus(_ status: TaskStatusChanged, id: String, trace: TraceParent) async throws -> DeliveryReport {
-        try await publish(status, topic: Topics.partnerStatus, key: status.taskId, id: id, subject: nil, trace: trace)
+        try await producer.send(taskStatusRecord(status, id: id, trace: trace))
+    }
+
+    /// The record ``publishTaskStatus(_:id:trace:)`` writes, for a caller that writes it later.
+    public func taskStatusRecord(_ status: TaskStatusChanged, id: String, trace: TraceParent) throws -> ProducerRecord {
+        try record(status, topic: Topics.partnerStatus, key: status.taskId, id: id, subject: nil, trace: trace)
     }
 
     /// The event id of the hub's own status report about a task, derived from the event that

@@ -2,16 +2,21 @@ import Logging
 import NazorgKafka
 import ServiceLifecycle
 
-/// Runs one consumer-group member: reads batches, hands each event to a handler in order,
-/// and commits a batch only after every event in it was handled or dead-lettered.
+/// Runs one consumer-group member: reads batches, has a ``BatchEventHandler`` decide every
+/// event in order, writes what the batch staged (audit records first, acknowledged before
+/// the rest), applies the batch's effects, and only then commits its offsets.
 ///
 /// A ``PoisonEvent`` or an undecodable record goes to the dead-letter topic at once. A
 /// ``TransientError`` or a retriable ``KafkaError`` (a partner or Kafka away) is retried with
 /// back-off for as long as it takes: an outage delays work but never drops it. Any other
 /// error is retried `maxAttempts` times and then dead-lettered, so a bug cannot block a
 /// partition for good.
-public struct EventConsumerService: Service {
-    public typealias Handler = @Sendable (ReceivedEvent) async throws -> Void
+///
+/// While it retries, the member pauses its partitions and keeps polling, so it stays in
+/// its group however long the retry takes (a member that stops polling for
+/// `max.poll.interval.ms` is thrown out, and its partitions move while it still works on
+/// them). Records a rebalance hands it meanwhile are kept and handled next.
+public struct EventConsumerService<Handler: BatchEventHandler>: Service {
     /// Runs after a record was dead-lettered, with the reason code: a service reports a
     /// task among them to planning so it does not disappear in silence. Retried like the
     /// dead-letter write itself.
@@ -24,14 +29,14 @@ public struct EventConsumerService: Service {
     let maxAttempts: Int
     let handler: Handler
     let afterDeadLetter: DeadLetterHook?
-    /// Commit after this many handled records within a batch (nil: once per batch). A
-    /// consumer whose handling has effects outside Kafka (a partner's webhook) commits often,
-    /// so a restart repeats little of what was already done.
+    /// Complete (write, apply, commit) after this many records of a batch (nil: once per
+    /// batch). A consumer whose handling has effects outside Kafka (a partner's webhook)
+    /// commits often, so a restart repeats little of what was already done.
     let commitEvery: Int?
 
     public init(name: String, consumer: KafkaConsumer, deadLetters: DeadLetterWriter, logger: Logger,
                 maxAttempts: Int = 8, commitEvery: Int? = nil, afterDeadLetter: DeadLetterHook? = nil,
-                handler: @escaping Handler) {
+                handler: Handler) {
         self.commitEvery = commitEvery.map { max(1, $0) }
         self.name = name
         self.consumer = consumer
@@ -57,96 +62,227 @@ public struct EventConsumerService: Service {
     private var stopping: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
 
     private func consumeUntilShutdown() async throws {
+        let member = MemberState()
         while !stopping {
             let batch: [ConsumerRecord]
-            do {
-                batch = try await consumer.poll()
-            } catch let error as KafkaError where !error.isFatal {
-                logger.warning("event consumer poll failed", metadata: ["kafka.error": "\(error)"])
-                continue
-            }
-            var done = 0
-            var committed = 0
-            for record in batch {
-                guard try await process(record) else { break }
-                done += 1
-                if let every = commitEvery, done - committed >= every {
-                    try await commit(batch[committed..<done])
-                    committed = done
+            if !member.carried.isEmpty {
+                batch = member.carried
+                member.carried = []
+            } else {
+                do {
+                    batch = try await consumer.poll()
+                } catch let error as KafkaError where !error.isFatal {
+                    logger.warning("event consumer poll failed", metadata: ["kafka.error": "\(error)"])
+                    continue
                 }
             }
-            try await commit(batch[committed..<done])
+            let chunkSize = commitEvery ?? max(1, batch.count)
+            var start = batch.startIndex
+            while start < batch.endIndex {
+                let end = min(start + chunkSize, batch.endIndex)
+                guard try await complete(batch[start..<end], member) else { return }
+                start = end
+            }
         }
     }
 
-    /// Returns false when shutdown interrupted the retries; the record stays uncommitted.
-    private func process(_ record: ConsumerRecord) async throws -> Bool {
-        let event: ReceivedEvent
-        do {
-            event = try ReceivedEvent(record: record)
-        } catch {
-            return try await deadLetter(record, reason: error.reason.rawValue, detail: error.message)
+    /// Handles `records` as one unit: stage each, write the staged records in two waves,
+    /// apply the effects, commit. Returns false when shutdown interrupted it; what was not
+    /// committed is read again after a restart.
+    private func complete(_ records: ArraySlice<ConsumerRecord>, _ member: MemberState) async throws -> Bool {
+        var staged = StagedRecords()
+        var effects: [Handler.Effect] = []
+        var seen = Set<String>()
+        var handled = records.startIndex
+        var interrupted = false
+        for record in records {
+            let event: ReceivedEvent
+            do {
+                event = try ReceivedEvent(record: record)
+            } catch {
+                guard try await deadLetter(record, reason: error.reason.rawValue, detail: error.message, member) else {
+                    interrupted = true
+                    break
+                }
+                handled += 1
+                continue
+            }
+            // A record repeated within one batch (a producer's retry upstream) is the same event.
+            if seen.insert(event.envelope.source + "\u{1F}" + event.envelope.id).inserted {
+                switch try await stage(event, member) {
+                case .staged(let effect, let records):
+                    effects.append(effect)
+                    staged.append(records)
+                case .deadLettered:
+                    break
+                case .interrupted:
+                    interrupted = true
+                }
+                if interrupted { break }
+            }
+            handled += 1
         }
+        let done = records[records.startIndex..<handled]
+        guard !done.isEmpty else { return !interrupted }
+        switch await write(staged, effects, member) {
+        case .written:
+            try await commit(done)
+            return !interrupted
+        case .stopped:
+            return false
+        case .refused(let error) where done.count > 1:
+            // One event's records are refused for good (too large, say): complete the events
+            // one by one, so only that event goes to the dead letters. Staging again is
+            // harmless, as staging must be.
+            logger.warning("batch output refused; completing its events one by one", metadata: [
+                "consumer.name": .string(name), "error": .string(error.loggable),
+            ])
+            for index in done.indices {
+                guard try await complete(done[index...index], member) else { return false }
+            }
+            return !interrupted
+        case .refused(let error):
+            guard let record = done.first, try await deadLetter(record, reason: "output-refused",
+                                                                 detail: "its output was refused: \(type(of: error))", member)
+            else { return false }
+            try await commit(done)
+            return !interrupted
+        }
+    }
+
+    private enum WriteOutcome {
+        case written
+        case stopped
+        case refused(any Error)
+    }
+
+    /// Writes the staged audit records and waits for them, then the other records, then
+    /// applies the effects. A step that failed is retried from where it failed.
+    private func write(_ staged: StagedRecords, _ effects: [Handler.Effect], _ member: MemberState) async -> WriteOutcome {
+        let producer = deadLetters.producer
+        var step = 0
+        var attempt = 0
+        while true {
+            do {
+                // The disclosure log is acknowledged before anything it records is written.
+                if step == 0 {
+                    if !staged.audit.isEmpty { try await producer.send(batch: staged.audit) }
+                    step = 1
+                }
+                if step == 1 {
+                    if !staged.records.isEmpty { try await producer.send(batch: staged.records) }
+                    step = 2
+                }
+                try await handler.finish(effects)
+                await member.resumeIfPaused(consumer, logger)
+                return .written
+            } catch {
+                attempt += 1
+                if stopping { return .stopped }
+                if !error.isTransient && attempt >= maxAttempts { return .refused(error) }
+                logger.warning("batch output not written; retrying", metadata: [
+                    "consumer.name": .string(name), "batch.step": "\(step)", "retry.attempt": "\(attempt)",
+                    "error": .string(error.loggable),
+                ])
+                await backOff(attempt, member)
+            }
+        }
+    }
+
+    private enum StageOutcome {
+        case staged(Handler.Effect, StagedRecords)
+        case deadLettered
+        case interrupted
+    }
+
+    private func stage(_ event: ReceivedEvent, _ member: MemberState) async throws -> StageOutcome {
+        let record = event.record
         var attempt = 0
         while true {
             attempt += 1
+            var records = StagedRecords()
             do {
-                try await handler(event)
-                return true
+                let effect = try await handler.stage(event, into: &records)
+                await member.resumeIfPaused(consumer, logger)
+                return .staged(effect, records)
             } catch let error as PoisonEvent {
-                return try await deadLetter(record, reason: error.reason, detail: error.detail)
+                return try await deadLetter(record, reason: error.reason, detail: error.detail, member) ? .deadLettered : .interrupted
             } catch let error as EventDecodingError {
-                return try await deadLetter(record, reason: error.reason.rawValue, detail: error.message)
+                return try await deadLetter(record, reason: error.reason.rawValue, detail: error.message, member)
+                    ? .deadLettered : .interrupted
             } catch {
                 if !error.isTransient && attempt >= maxAttempts {
                     return try await deadLetter(record, reason: "handler-failed",
-                                                detail: "gave up after \(attempt) attempts: \(type(of: error))")
+                                                detail: "gave up after \(attempt) attempts: \(type(of: error))", member)
+                        ? .deadLettered : .interrupted
                 }
                 logger.warning("event handling failed; retrying", metadata: [
                     "consumer.name": .string(name), "event.id": .string(event.envelope.id),
                     "event.type": .string(event.envelope.type.rawValue), "retry.attempt": "\(attempt)",
                     "error": .string(error.loggable),
                 ])
-                if stopping { return false }
-                await backOff(attempt)
+                if stopping { return .interrupted }
+                await backOff(attempt, member)
             }
         }
     }
 
-    private func deadLetter(_ record: ConsumerRecord, reason: String, detail: String) async throws -> Bool {
+    private func deadLetter(_ record: ConsumerRecord, reason: String, detail: String, _ member: MemberState) async throws -> Bool {
         logger.warning("event dead-lettered", metadata: [
             "consumer.name": .string(name), "kafka.topic": .string(record.topic),
             "kafka.partition": "\(record.partition)", "kafka.offset": "\(record.offset)",
             "deadletter.reason": .string(reason),
         ])
-        guard await untilDoneOrStopping("dead-letter write failed; retrying", {
+        guard await untilDoneOrStopping("dead-letter write failed; retrying", member, {
             try await deadLetters.deadLetter(record, reason: reason, detail: detail)
         }) else { return false }
         guard let afterDeadLetter else { return true }
         // If the report cannot be written before shutdown, the record stays uncommitted and is
         // dead-lettered and reported again after a restart.
-        return await untilDoneOrStopping("dead-letter report failed; retrying", { try await afterDeadLetter(record, reason) })
+        return await untilDoneOrStopping("dead-letter report failed; retrying", member, {
+            try await afterDeadLetter(record, reason)
+        })
     }
 
     /// Retries `work` with back-off until it succeeds (true) or shutdown begins (false).
-    private func untilDoneOrStopping(_ message: Logger.Message, _ work: () async throws -> Void) async -> Bool {
+    private func untilDoneOrStopping(_ message: Logger.Message, _ member: MemberState,
+                                     _ work: () async throws -> Void) async -> Bool {
         var attempt = 0
         while true {
             do {
                 try await work()
+                await member.resumeIfPaused(consumer, logger)
                 return true
             } catch {
                 attempt += 1
                 if stopping { return false }
                 logger.warning(message, metadata: ["consumer.name": .string(name), "error": .string(error.loggable)])
-                await backOff(attempt)
+                await backOff(attempt, member)
             }
         }
     }
 
-    /// Waits 100 ms, doubling per attempt up to 5 s.
-    private func backOff(_ attempt: Int) async {
-        try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(attempt, 6))))
+    /// Waits 100 ms, doubling per attempt up to 5 s, with the member's partitions paused and
+    /// the consumer polled throughout, so the group keeps it.
+    private func backOff(_ attempt: Int, _ member: MemberState) async {
+        let until = ContinuousClock.now + .milliseconds(min(5_000, 100 << min(attempt, 6)))
+        await member.pause(consumer, logger)
+        while !stopping {
+            let left = until - ContinuousClock.now
+            guard left > .zero else { return }
+            do {
+                let records = try await consumer.poll(timeout: min(left, .milliseconds(200)))
+                if !records.isEmpty {
+                    // A rebalance gave this member partitions that were not paused: keep what
+                    // they delivered for after the retry, and pause them too.
+                    member.carried += records
+                    member.paused = false
+                    await member.pause(consumer, logger)
+                }
+            } catch {
+                try? await Task.sleep(for: min(left, .milliseconds(100)))
+            }
+        }
     }
 
     private func commit(_ records: ArraySlice<ConsumerRecord>) async throws {
@@ -159,6 +295,43 @@ public struct EventConsumerService: Service {
         } catch let error as KafkaError where !error.isFatal {
             // The offsets stay stored; the next commit or the revoke carries them.
             logger.warning("commit failed", metadata: ["consumer.name": .string(name), "kafka.error": "\(error)"])
+        }
+    }
+}
+
+extension EventConsumerService where Handler == EachEventHandler {
+    /// A consumer whose handler does all its work per event, in order.
+    public init(name: String, consumer: KafkaConsumer, deadLetters: DeadLetterWriter, logger: Logger,
+                maxAttempts: Int = 8, commitEvery: Int? = nil, afterDeadLetter: DeadLetterHook? = nil,
+                handler: @escaping EachEventHandler.Handle) {
+        self.init(name: name, consumer: consumer, deadLetters: deadLetters, logger: logger, maxAttempts: maxAttempts,
+                  commitEvery: commitEvery, afterDeadLetter: afterDeadLetter, handler: EachEventHandler(handler))
+    }
+}
+
+/// What one running member remembers between batches: whether its partitions are paused
+/// for a retry, and records a rebalance delivered during one. Used by one task only.
+private final class MemberState {
+    var paused = false
+    var carried: [ConsumerRecord] = []
+
+    func pause(_ consumer: KafkaConsumer, _ logger: Logger) async {
+        guard !paused else { return }
+        do {
+            try await consumer.pauseAssignment()
+            paused = true
+        } catch {
+            logger.warning("partitions not paused for the retry", metadata: ["error": .string(error.loggable)])
+        }
+    }
+
+    func resumeIfPaused(_ consumer: KafkaConsumer, _ logger: Logger) async {
+        guard paused else { return }
+        do {
+            try await consumer.resumeAssignment()
+            paused = false
+        } catch {
+            logger.warning("partitions not resumed after the retry", metadata: ["error": .string(error.loggable)])
         }
     }
 }

@@ -1,0 +1,77 @@
+import NazorgKafka
+
+/// Handles a consumer's events a batch at a time: each event is decided on its own, in
+/// order, and what the decisions produce is written for the whole batch at once.
+///
+/// ``EventConsumerService`` calls ``stage(_:into:)`` for every event of a batch, then
+/// writes every staged audit record and waits for all their acknowledgements, then writes
+/// every other staged record and waits for those, then calls ``finish(_:)`` with the
+/// effects of the events in order, and only then commits the batch's offsets. One broker
+/// round trip per wave, instead of two or three per event.
+///
+/// A crash at any point repeats the batch: staging must therefore only make changes that
+/// a repetition makes again harmlessly (an upsert, a flag), records must carry ids derived
+/// from their input, and a change that would lose information if the records were never
+/// written belongs in the effect, which is applied after they were.
+public protocol BatchEventHandler: Sendable {
+    /// What handling one event leaves to do once the batch's records were acknowledged.
+    associatedtype Effect: Sendable
+
+    /// Decides one event. Records go into `records`; throwing ``PoisonEvent`` or
+    /// `EventDecodingError` sends the event to the dead letters (what it staged is dropped),
+    /// any other error is retried.
+    func stage(_ event: ReceivedEvent, into records: inout StagedRecords) async throws -> Effect
+
+    /// Applies the effects of a batch's handled events, in their order; called after every
+    /// record they staged was acknowledged. One transaction is the intent.
+    func finish(_ effects: [Effect]) async throws
+}
+
+/// The records handling events produced, in two waves.
+public struct StagedRecords: Sendable {
+    /// Written, and acknowledged, before any record of ``records`` of the same batch: the
+    /// disclosure log, whose record must exist before the disclosure does.
+    public private(set) var audit: [ProducerRecord] = []
+    /// Everything else, in the order staged (records with one key keep their order).
+    public private(set) var records: [ProducerRecord] = []
+
+    public init() {}
+
+    public mutating func writeFirst(_ record: ProducerRecord) { audit.append(record) }
+    public mutating func write(_ record: ProducerRecord) { records.append(record) }
+
+    public var isEmpty: Bool { audit.isEmpty && records.isEmpty }
+
+    mutating func append(_ other: StagedRecords) {
+        audit += other.audit
+        records += other.records
+    }
+}
+
+/// A handler that does all its work in a closure, one event after another, with nothing
+/// staged: for consumers whose effects lie outside Kafka (a partner's webhook).
+public struct EachEventHandler: BatchEventHandler {
+    public typealias Handle = @Sendable (ReceivedEvent) async throws -> Void
+    let handle: Handle
+
+    public init(_ handle: @escaping Handle) { self.handle = handle }
+
+    public func stage(_ event: ReceivedEvent, into records: inout StagedRecords) async throws {
+        try await handle(event)
+    }
+
+    public func finish(_ effects: [Void]) async throws {}
+}
+
+extension BatchEventHandler {
+    /// Handles one event as a batch of its own, in the order ``EventConsumerService`` keeps:
+    /// audit records and their acknowledgements, then the other records, then the effect.
+    /// For tools and tests; errors are thrown, not retried or dead-lettered.
+    public func handleAlone(_ event: ReceivedEvent, writingWith producer: KafkaProducer) async throws {
+        var records = StagedRecords()
+        let effect = try await stage(event, into: &records)
+        if !records.audit.isEmpty { try await producer.send(batch: records.audit) }
+        if !records.records.isEmpty { try await producer.send(batch: records.records) }
+        try await finish([effect])
+    }
+}
