@@ -27,6 +27,8 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        // The C baseline of `bench filter`: a consume→produce pipe straight on librdkafka.
+        .target(name: "CRawPipe", dependencies: ["CRdKafka"]),
         .target(
             name: "NazorgKafka",
             dependencies: [
@@ -94,7 +96,7 @@ let package = Package(
             dependencies: [
                 "NazorgKafka", "NazorgContracts", "NazorgRuntime",
                 "NazorgIntake", "NazorgPlanning", "NazorgFilter", "NazorgAdapters", "NazorgMonitoring",
-                "CRdKafka",
+                "CRdKafka", "CRawPipe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
