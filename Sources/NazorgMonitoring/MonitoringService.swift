@@ -26,7 +26,7 @@ public enum MonitoringService {
         let handler = FeedHandler(store: store, logger: logger)
         let consumerService = EventConsumerService(
             name: "monitoring", consumer: consumer, deadLetters: DeadLetterWriter(producer: producer, service: "monitoring"),
-            logger: logger, handler: handler.handle)
+            logger: logger, handler: handler)
 
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
@@ -40,17 +40,19 @@ public enum MonitoringService {
     }
 }
 
-/// Folds each FlowObserved event into the read model.
-struct FeedHandler: Sendable {
+/// Folds the FlowObserved events of a batch into the read model, in one transaction.
+struct FeedHandler: BatchEventHandler {
     let store: any MonitoringStore
     let logger: Logger
 
-    func handle(_ event: ReceivedEvent) async throws {
-        let observation = try event.decode(FlowObserved.self)
-        let applied = try await store.apply(observation)
-        logger.debug(applied ? "observation applied" : "observation already applied", metadata: [
-            "observation.id": .string(observation.observationId),
-            "observation.type": .string(observation.sourceEventType.rawValue),
+    func stage(_ event: ReceivedEvent, into records: inout StagedRecords) async throws -> FlowObserved {
+        try event.decode(FlowObserved.self)
+    }
+
+    func finish(_ observations: [FlowObserved]) async throws {
+        let applied = try await store.apply(observations)
+        logger.debug("observations applied", metadata: [
+            "observations.new": "\(applied)", "observations.repeated": "\(observations.count - applied)",
         ])
     }
 }

@@ -29,15 +29,16 @@ public enum PlanningService {
             OutboxRelayService(engine: engine, logger: logger),
             EventConsumerService(name: "planning", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "planning"),
-                                 logger: logger, handler: engine.handle),
+                                 logger: logger, handler: engine),
             endpoint.application(router: router, name: "nazorg-planning", logger: logger),
         ])
     }
 }
 
-/// Applies one input to the store and publishes the resulting events before the input
-/// is committed.
-public struct PlanningEngine: Sendable {
+/// Applies inputs to the store and publishes the resulting events before the inputs are
+/// committed: per batch, each input is decided and stored with its outbox in its own
+/// transaction (`stage`), then the whole outbox is published at once (`finish`).
+public struct PlanningEngine: BatchEventHandler {
     let store: any PlanningStore
     let planner: Planner
     let publisher: EventPublisher
@@ -50,9 +51,25 @@ public struct PlanningEngine: Sendable {
         self.logger = logger
     }
 
-    /// Applies the input, then publishes the outbox in decision order: what a crash left
-    /// behind goes out before this input's own events, and all before the input is committed.
+    /// Applies one input alone, then publishes the outbox in decision order: what a crash
+    /// left behind goes out before this input's own events.
     @Sendable public func handle(_ event: ReceivedEvent) async throws {
+        try await apply(event)
+        try await publishOutbox()
+    }
+
+    /// Decides the input and stores the change with its outbox; the outbox is published
+    /// when the batch finishes.
+    public func stage(_ event: ReceivedEvent, into records: inout StagedRecords) async throws {
+        try await apply(event)
+    }
+
+    /// Publishes the outbox of the whole batch, in decision order, before it is committed.
+    public func finish(_ effects: [Void]) async throws {
+        try await publishOutbox()
+    }
+
+    private func apply(_ event: ReceivedEvent) async throws {
         let envelope = event.envelope
         let now = Date()
         let planner = self.planner
@@ -85,11 +102,10 @@ public struct PlanningEngine: Sendable {
         } else {
             throw PoisonEvent(reason: "unexpected-type", detail: "planning does not handle \(envelope.type.rawValue)")
         }
-        try await publishOutbox()
     }
 
     private func log(_ applied: Bool, _ envelope: EventEnvelope) {
-        logger.info(applied ? "planning input applied" : "planning input already applied", metadata: [
+        logger.debug(applied ? "planning input applied" : "planning input already applied", metadata: [
             "event.id": .string(envelope.id), "event.type": .string(envelope.type.rawValue),
             "trace.id": .string(envelope.traceparent.traceID),
         ])
@@ -98,7 +114,7 @@ public struct PlanningEngine: Sendable {
     /// Publishes what the store holds for Kafka, waits for the acknowledgement, and forgets it.
     public func publishOutbox() async throws {
         while true {
-            let pending = try await store.pendingOutbox(limit: 500)
+            let pending = try await store.pendingOutbox(limit: 5_000)
             guard !pending.isEmpty else { return }
             let records = pending.map { event in
                 publisher.record(encoded: event.payload, type: event.type, topic: event.topic, key: event.key, id: event.eventId,

@@ -8,6 +8,11 @@ public protocol MonitoringStore: Sendable {
     @discardableResult
     func apply(_ observation: FlowObserved) async throws -> Bool
 
+    /// Folds observations into the model in one transaction, in order; returns how many were
+    /// new. The same as applying them one by one.
+    @discardableResult
+    func apply(_ observations: [FlowObserved]) async throws -> Int
+
     /// The current counts.
     func summary() async throws -> MonitoringSummary
 }

@@ -53,15 +53,25 @@ public final class SQLiteMonitoringStore: MonitoringStore {
 
     @discardableResult
     public func apply(_ observation: FlowObserved) async throws -> Bool {
-        try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO observations (observation_id, source_event_type, occurred_at) VALUES (?, ?, ?)
-                ON CONFLICT(observation_id) DO NOTHING
-                """, arguments: [observation.observationId, observation.sourceEventType.rawValue,
-                                 observation.occurredAt.timeIntervalSince1970])
-            guard db.changesCount > 0 else { return false }
-            try Self.fold(observation, into: db)
-            return true
+        try await apply([observation]) == 1
+    }
+
+    @discardableResult
+    public func apply(_ observations: [FlowObserved]) async throws -> Int {
+        guard !observations.isEmpty else { return 0 }
+        return try await database.write { db in
+            var applied = 0
+            for observation in observations {
+                try db.cachedStatement(sql: """
+                    INSERT INTO observations (observation_id, source_event_type, occurred_at) VALUES (?, ?, ?)
+                    ON CONFLICT(observation_id) DO NOTHING
+                    """).execute(arguments: [observation.observationId, observation.sourceEventType.rawValue,
+                                             observation.occurredAt.timeIntervalSince1970])
+                guard db.changesCount > 0 else { continue }
+                try Self.fold(observation, into: db)
+                applied += 1
+            }
+            return applied
         }
     }
 
