@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // librdkafka 2.0.2 from the system (Debian: librdkafka-dev), plus a C shim for variadic calls.
@@ -35,6 +37,8 @@ let package = Package(
                 "CRdKafka",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // The API only: the process that runs the layer picks the backend.
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
@@ -53,6 +57,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
@@ -88,7 +94,8 @@ let package = Package(
             name: "NazorgMonitoring",
             dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
                            .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "GRDB", package: "GRDB.swift")],
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -120,7 +127,8 @@ let package = Package(
         ),
         .testTarget(
             name: "NazorgRuntimeTests",
-            dependencies: ["NazorgTestSupport", "NazorgRuntime", "NazorgKafka", "NazorgContracts"],
+            dependencies: ["NazorgTestSupport", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -164,7 +172,8 @@ let package = Package(
             name: "NazorgMonitoringTests",
             dependencies: ["NazorgTestSupport", "NazorgMonitoring", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
                            .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: strict
         ),
     ]

@@ -79,7 +79,7 @@ public enum AdaptersService {
         StatusRoutes(directory: directory, store: store, publisher: publisher,
                      callers: options.callers, logger: logger, now: { Date() }).add(to: router)
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
-        services.append(endpoint.application(router: router, name: "nazorg-hub-adapters", logger: logger))
+        services.append(endpoint.application(router: router, name: "nazorg-hub-adapters", logger: logger, service: "adapters"))
         return ServiceAssembly(name: "adapters", endpoint: endpoint, services: services)
     }
 }

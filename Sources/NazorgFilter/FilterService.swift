@@ -29,7 +29,7 @@ public enum FilterService {
             EventConsumerService(name: "filter", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "filter"),
                                  logger: logger, afterDeadLetter: engine.deadLettered, handler: engine),
-            endpoint.application(router: router, name: "nazorg-filter", logger: logger),
+            endpoint.application(router: router, name: "nazorg-filter", logger: logger, service: "filter"),
         ])
     }
 }

@@ -33,7 +33,7 @@ public enum IntakeService {
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "intake", endpoint: endpoint, services: [
             ProducerLifecycleService(producer: producer),
-            endpoint.application(router: router, name: "nazorg-intake", logger: logger),
+            endpoint.application(router: router, name: "nazorg-intake", logger: logger, service: "intake"),
         ])
     }
 

@@ -30,12 +30,14 @@ public enum MonitoringService {
 
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
-        MonitoringRoutes(store: store, logger: logger).add(to: router)
+        let routes = MonitoringRoutes(store: store, logger: logger)
+        routes.add(to: router)
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "monitoring", endpoint: endpoint, services: [
             ProducerLifecycleService(producer: producer),
             consumerService,
-            endpoint.application(router: router, name: "nazorg-hub-monitoring", logger: logger),
+            endpoint.application(router: router, name: "nazorg-hub-monitoring", logger: logger, service: "monitoring",
+                                 refreshMetrics: routes.refreshMetrics),
         ])
     }
 }

@@ -96,8 +96,8 @@ struct ReadModelTests {
         #expect(summary.escalationsByReason == Feed.counts(MonitoringSummary.escalationReasons,
                                                            ["awaiting-consent": 1, "delivery-failed": 2, "unknown": 1]))
         #expect(summary.tasksByStatus["undeliverable"] == 1)
-        let metrics = MetricsText.render(summary)
-        #expect(metrics.contains(#"nazorg_monitoring_escalations_by_reason_total{reason="delivery-failed"} 2"#))
+        let metrics = MetricsExposition(exposition(after: summary))
+        #expect(metrics.value("nazorg_monitoring_escalations_by_reason_total", ["reason": "delivery-failed"]) == 2)
         let page = DashboardPage.render(summary, generatedAt: Date())
         #expect(page.contains("<tr><td>Niet afgeleverd (geweigerd of dead letter)</td><td>2</td></tr>"))
     }

@@ -1,6 +1,7 @@
 import Foundation
 import NazorgMonitoring
 import NazorgTestSupport
+import Prometheus
 import Testing
 
 struct RenderingTests {
@@ -15,12 +16,30 @@ struct RenderingTests {
         #expect(html.contains("<td>test-schuldhulp</td>"))
     }
 
-    @Test func metricsEscapeLabelValues() {
-        #expect(MetricsText.escapeLabel("a\"b\\c\nd") == "a\\\"b\\\\c\\nd")
+    @Test func metricsEscapeLabelValuesAndKeepTheirTypes() {
         var summary = Feed.standardSummary
         summary.tasksByPartner = ["we\"ird": ["assigned": 2]]
-        let text = MetricsText.render(summary)
-        #expect(text.contains(#"nazorg_monitoring_partner_tasks{partner="we\"ird",status="assigned"} 2"#))
-        #expect(text.contains("# TYPE nazorg_monitoring_cases_open gauge\nnazorg_monitoring_cases_open 1\n"))
+        let text = exposition(after: summary)
+        #expect(text.contains(#"nazorg_monitoring_partner_tasks{partner="we\"ird",status="assigned"} 2.0"#))
+        #expect(text.contains("# TYPE nazorg_monitoring_cases_open gauge\nnazorg_monitoring_cases_open 1.0\n"))
+        #expect(text.contains("# TYPE nazorg_monitoring_notices_total counter\nnazorg_monitoring_notices_total 2\n"))
     }
+
+    @Test func totalsMoveTheirCountersUpAndAReadModelStartedOverResetsThem() {
+        var grown = Feed.standardSummary
+        grown.notices = 5
+        var rebuilt = Feed.standardSummary
+        rebuilt.notices = 1
+        #expect(exposition(after: Feed.standardSummary, grown).contains("\nnazorg_monitoring_notices_total 5\n"))
+        #expect(exposition(after: Feed.standardSummary, grown, Feed.standardSummary).contains("\nnazorg_monitoring_notices_total 2\n"))
+        #expect(exposition(after: grown, rebuilt).contains("\nnazorg_monitoring_notices_total 1\n"))
+    }
+}
+
+/// The metrics monitoring exports after setting them from `summaries` in turn, in a registry of their own.
+func exposition(after summaries: MonitoringSummary...) -> String {
+    let registry = PrometheusCollectorRegistry()
+    let metrics = MonitoringMetrics(factory: PrometheusMetricsFactory(registry: registry))
+    for summary in summaries { metrics.update(from: summary) }
+    return registry.emitToString()
 }

@@ -26,6 +26,7 @@ struct OfferDeliveryHandler: Sendable {
         // A record read again after a crash or a rebalance: when the partner already has it,
         // posting it again only costs the partner work.
         if let known = try await store.offer(id: offer.offerId), known.deliveredAt != nil {
+            HubMetrics.webhookDelivery(partner: partnerId, outcome: .skipped)
             logger.debug("offer already delivered; skipped", metadata: [
                 "partner.id": .string(partnerId), "offer.id": .string(offer.offerId),
             ])

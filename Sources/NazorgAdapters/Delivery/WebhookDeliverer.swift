@@ -76,10 +76,12 @@ public struct WebhookDeliverer: Sendable {
         }
         request.body = .bytes(ByteBuffer(bytes: event.record.value))
 
+        let start = ContinuousClock.now
         let response: HTTPClientResponse
         do {
             response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout.clampedMilliseconds)))
         } catch {
+            HubMetrics.webhookDelivery(partner: partnerId, outcome: .unreachable, duration: ContinuousClock.now - start)
             throw WebhookDeliveryError(code: .transport, partnerId: partnerId,
                                        message: "the partner's webhook could not be reached (\(type(of: error)))")
         }
@@ -92,7 +94,9 @@ public struct WebhookDeliverer: Sendable {
         }
 
         let status = Int(response.status.code)
-        switch Self.outcome(status: status) {
+        let outcome = Self.outcome(status: status)
+        HubMetrics.webhookDelivery(partner: partnerId, outcome: outcome.metricOutcome, duration: ContinuousClock.now - start)
+        switch outcome {
         case .delivered:
             return
         case .retry:
@@ -110,5 +114,16 @@ public struct WebhookDeliverer: Sendable {
     static func retryAfter(_ value: String?, cap: Duration) -> Duration? {
         guard let value, let seconds = Int(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 else { return nil }
         return min(.seconds(seconds), cap)
+    }
+}
+
+extension WebhookDeliverer.Outcome {
+    /// How the delivery metric counts this answer.
+    var metricOutcome: HubMetrics.WebhookOutcome {
+        switch self {
+        case .delivered: .delivered
+        case .retry: .retry
+        case .rejected: .refused
+        }
     }
 }

@@ -47,7 +47,8 @@ public final class KafkaAdmin: Sendable {
 
     public init(configuration: KafkaConfiguration, logger: Logger) throws {
         // Admin requests are served by a producer handle; it never produces.
-        client = try NativeClient(kind: RD_KAFKA_PRODUCER, configuration: configuration, defaults: [:], logger: logger)
+        client = try NativeClient(kind: RD_KAFKA_PRODUCER, configuration: configuration, defaults: [:], logger: logger,
+                                  reportsStatistics: false)
     }
 
     /// Creates the topics. A topic that already exists counts as created.

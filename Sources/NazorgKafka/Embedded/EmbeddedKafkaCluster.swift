@@ -27,7 +27,7 @@ public final class EmbeddedKafkaCluster: Sendable {
         // The cluster is owned by a client handle; it produces nothing itself.
         owner = try NativeClient(kind: RD_KAFKA_PRODUCER,
                                  configuration: KafkaConfiguration(bootstrapServers: "", clientID: "nazorg-embedded-broker"),
-                                 defaults: ["bootstrap.servers": ""], logger: logger)
+                                 defaults: ["bootstrap.servers": ""], logger: logger, reportsStatistics: false)
         guard let mc = rd_kafka_mock_cluster_new(owner.handle, Int32(brokers)) else {
             owner.destroyBlocking()
             throw KafkaError(RD_KAFKA_RESP_ERR__FAIL, while: "starting the embedded broker")

@@ -48,14 +48,23 @@ public struct KafkaConfiguration: Sendable {
     /// that a client refuses to start when one would weaken at-least-once delivery or per-key
     /// order (for example `acks=1`, `enable.idempotence=false`, `enable.auto.commit=true`).
     public var properties: [String: String]
+    /// How often producers and consumers report librdkafka's statistics (consumer lag per
+    /// partition, messages sent and received) as metrics; `.zero` turns them off. A
+    /// `statistics.interval.ms` pass-through property wins over this value.
+    public var statisticsInterval: Duration
+
+    /// Statistics every 5 s: often enough to see lag grow between two scrapes, rare enough
+    /// that building and parsing the statistics JSON costs nothing noticeable.
+    public static let defaultStatisticsInterval: Duration = .seconds(5)
 
     public init(bootstrapServers: String, clientID: String = "nazorg-hub", tls: TLS? = nil, sasl: SASL? = nil,
-                properties: [String: String] = [:]) {
+                properties: [String: String] = [:], statisticsInterval: Duration = defaultStatisticsInterval) {
         self.bootstrapServers = bootstrapServers
         self.clientID = clientID
         self.tls = tls
         self.sasl = sasl
         self.properties = properties
+        self.statisticsInterval = statisticsInterval
     }
 
     /// Reads TLS, SASL and pass-through properties from the environment.
@@ -112,7 +121,8 @@ public struct KafkaConfiguration: Sendable {
     /// The full property set for one client: common settings, then `defaults` of the
     /// client kind, then the user's pass-through properties.
     func resolvedProperties(defaults: [String: String]) -> [String: String] {
-        var p: [String: String] = ["bootstrap.servers": bootstrapServers, "client.id": clientID]
+        var p: [String: String] = ["bootstrap.servers": bootstrapServers, "client.id": clientID,
+                                   "statistics.interval.ms": String(statisticsInterval.clampedMilliseconds)]
         switch (tls != nil, sasl != nil) {
         case (true, true): p["security.protocol"] = "SASL_SSL"
         case (true, false): p["security.protocol"] = "SSL"

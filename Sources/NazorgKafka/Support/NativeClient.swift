@@ -14,8 +14,13 @@ final class ClientContext: Sendable {
     /// Lets a member that keeps a partition through a rebalance resume where it was even
     /// when the broker refused the commit on revoke.
     let processedOffsets = Mutex<[TopicPartition: Int64]>([:])
+    /// Turns the statistics callback's documents into metrics; nil for clients without statistics.
+    let statistics: KafkaStatisticsRecorder?
 
-    init(logger: Logger) { self.logger = logger }
+    init(logger: Logger, statistics: KafkaStatisticsRecorder? = nil) {
+        self.logger = logger
+        self.statistics = statistics
+    }
 }
 
 /// Owns one `rd_kafka_t` and the context its callbacks use.
@@ -26,10 +31,16 @@ final class NativeClient: @unchecked Sendable {
     let context: ClientContext
     private let contextPointer: UnsafeMutableRawPointer
 
+    /// `reportsStatistics`: whether librdkafka's statistics become metrics. Only for clients
+    /// that serve their main queue (a producer's poll thread, a consumer's poll): librdkafka
+    /// queues each statistics document there, and an admin client would pile them up unread.
     init(kind: rd_kafka_type_t, configuration: KafkaConfiguration, defaults: [String: String], logger: Logger,
-         prepare: (OpaquePointer) -> Void = { _ in }) throws {
+         reportsStatistics: Bool = true, prepare: (OpaquePointer) -> Void = { _ in }) throws {
         let conf = try configuration.makeNativeConfiguration(defaults: defaults)
-        let context = ClientContext(logger: logger)
+        let statistics = reportsStatistics
+            ? KafkaStatisticsRecorder(group: configuration.resolvedProperties(defaults: defaults)["group.id"], logger: logger)
+            : nil
+        let context = ClientContext(logger: logger, statistics: statistics)
         let opaque = Unmanaged.passRetained(context).toOpaque()
         rd_kafka_conf_set_opaque(conf, opaque)
         rd_kafka_conf_set_log_cb(conf) { rk, level, facility, buffer in
@@ -68,8 +79,20 @@ final class NativeClient: @unchecked Sendable {
                 "kafka.code": .string(String(cString: rd_kafka_err2name(code))), "kafka.detail": .string(text),
             ])
         }
-        prepare(conf)
         var errstr = [CChar](repeating: 0, count: 512)
+        if statistics != nil {
+            // Runs inside the poll that serves the client's queue, on the client's own thread.
+            rd_kafka_conf_set_stats_cb(conf) { _, json, length, opaque in
+                guard let json, let opaque else { return 0 }
+                let context = Unmanaged<ClientContext>.fromOpaque(opaque).takeUnretainedValue()
+                context.statistics?.record(json: UnsafeRawBufferPointer(start: json, count: length))
+                return 0  // librdkafka frees the document
+            }
+        } else {
+            // Also over a pass-through `statistics.interval.ms`: nobody would read them.
+            rd_kafka_conf_set(conf, "statistics.interval.ms", "0", &errstr, errstr.count)
+        }
+        prepare(conf)
         guard let rk = rd_kafka_new(kind, conf, &errstr, errstr.count) else {
             rd_kafka_conf_destroy(conf)
             Unmanaged<ClientContext>.fromOpaque(opaque).release()
@@ -98,6 +121,7 @@ final class NativeClient: @unchecked Sendable {
     /// Destroys the handle. Blocking: call off the cooperative pool, exactly once.
     func destroyBlocking() {
         rd_kafka_destroy(handle)
+        context.statistics?.forget()
         Unmanaged<ClientContext>.fromOpaque(contextPointer).release()
     }
 }

@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import NazorgRuntime
 
-/// The dashboard, the summary API and the metrics, all read from the store.
+/// The dashboard, the summary API and the read model's metrics, all read from the store.
 struct MonitoringRoutes: Sendable {
     let store: any MonitoringStore
     let logger: Logger
@@ -21,10 +21,11 @@ struct MonitoringRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                             body: .init(byteBuffer: ByteBuffer(data: body)))
         }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: MetricsText.contentType],
-                     body: .init(byteBuffer: ByteBuffer(string: MetricsText.render(try await summary()))))
-        }
+    }
+
+    /// Sets the read model's metrics from the store; runs before every export of `/metrics`.
+    @Sendable func refreshMetrics() async throws {
+        MonitoringMetrics.shared.update(from: try await summary())
     }
 
     private func summary() async throws -> MonitoringSummary {

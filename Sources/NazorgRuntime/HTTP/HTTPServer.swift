@@ -33,12 +33,25 @@ public final class HTTPEndpoint: Sendable {
     }
 
     /// Builds the Hummingbird application serving `router` on this endpoint, with the
-    /// endpoint's ``timeouts`` on every connection.
-    public func application<Context: RequestContext>(router: Router<Context>, name: String, logger: Logger) -> some Service
+    /// endpoint's ``timeouts`` on every connection, `GET /metrics` (``MetricsRoutes``) and
+    /// every request counted and timed (``HTTPMetricsMiddleware``).
+    ///
+    /// - Parameters:
+    ///   - service: the `service` label of the HTTP metrics; by default `name` without its
+    ///     `nazorg-hub-` or `nazorg-` prefix, which gives every hub service its short name.
+    ///   - refreshMetrics: runs before each export of `/metrics` (see ``MetricsRoutes``).
+    public func application<Context: RequestContext>(router: Router<Context>, name: String, logger: Logger,
+                                                     service: String? = nil,
+                                                     refreshMetrics: (@Sendable () async throws -> Void)? = nil) -> some Service
         where Context.Source == ApplicationRequestContextSource {
         let timeouts = self.timeouts
+        MetricsRoutes.add(to: router, refresh: refreshMetrics)
+        // Around the built router rather than on it: Hummingbird wraps only the routes added
+        // after a router middleware, and the services add theirs before they get here.
+        let responder = MiddlewareResponder(middleware: HTTPMetricsMiddleware<Context>(service: service ?? Self.serviceName(name)),
+                                            wrapped: router.buildResponder())
         return Application(
-            router: router,
+            responder: responder,
             server: .http1(configuration: HTTP1Channel.Configuration(
                 additionalChannelHandlers: [RequestReadDeadlineHandler(limit: timeouts.requestRead, logger: logger)],
                 idleTimeout: TimeAmount(timeouts.idle))),
@@ -50,5 +63,13 @@ public final class HTTPEndpoint: Sendable {
             },
             logger: logger
         )
+    }
+
+    /// `nazorg-hub-adapters` and `nazorg-planning` both give their service's short name.
+    static func serviceName(_ serverName: String) -> String {
+        for prefix in ["nazorg-hub-", "nazorg-"] where serverName.hasPrefix(prefix) {
+            return String(serverName.dropFirst(prefix.count))
+        }
+        return serverName
     }
 }
