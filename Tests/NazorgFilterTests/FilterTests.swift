@@ -262,6 +262,11 @@ struct FilterTests {
         }
         // The log topic answers as if it did not exist: every write to it fails (retriably).
         try h.cluster.setTopicError(Topics.filterDisclosures, 3)
+        MetricsBootstrap.bootstrap()
+        let metric = { @Sendable (name: String, labels: [String: String]) in
+            MetricsExposition(String(decoding: MetricsBootstrap.exposition(), as: UTF8.self)).value(name, labels) ?? 0
+        }
+        let disclosedBefore = metric("nazorg_filter_records_disclosed", ["partner": "id-test", "legal_basis": "public-task"])
         let recorder = LogRecorder()
         let consumer = try KafkaConsumer(configuration: fastConsumerConfiguration(h.cluster.bootstrapServers),
                                          options: ConsumerOptions(groupID: "filter-batch", topics: [Topics.planningCaseEvents]),
@@ -279,6 +284,11 @@ struct FilterTests {
             let disclosed = try Set(logged.map { try DisclosureLogged.decodedJSON(Data($0.value)).sourceEventId })
             #expect(offered == Set((0..<30).map { "task-\($0)" }))
             #expect(disclosed == Set((0..<30).map { "assigned-\($0)" }))
+            // Counted once written, and the refused log writes as failures.
+            try await waitUntil("the disclosures are counted") {
+                metric("nazorg_filter_records_disclosed", ["partner": "id-test", "legal_basis": "public-task"]) - disclosedBefore == 30
+            }
+            #expect(metric("nazorg_filter_disclosure_log_failures", ["reason": "kafka-retriable"]) >= 2)
         }
         #expect(try await h.read(Topics.deadLetter, atLeast: 0, timeout: .seconds(2)).isEmpty)
         await h.close()

@@ -19,6 +19,8 @@ public struct FilterEngine: BatchEventHandler {
         let eventId: String
         /// Parked tasks whose disclosure was written.
         var unparked: [String] = []
+        /// Partner and legal basis of every disclosure staged, counted once written.
+        var disclosed: [(partner: String, legalBasis: String)] = []
     }
 
     let policies: PolicySet
@@ -56,7 +58,7 @@ public struct FilterEngine: BatchEventHandler {
                                            municipality: notice.municipality, occurredAt: envelope.time), envelope)
         case .taskAssigned:
             let task = try event.decode(TaskAssigned.self)
-            try await offer(task, sourceEventId: envelope.id, trace: envelope.traceparent, into: &out)
+            try await offer(task, sourceEventId: envelope.id, trace: envelope.traceparent, into: &out, &effect)
             try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .taskAssigned, subjectId: task.subjectId,
                                            municipality: task.municipality, caseId: task.caseId, taskId: task.taskId,
                                            domain: task.domain, partnerId: task.partnerId, occurredAt: envelope.time), envelope)
@@ -90,7 +92,7 @@ public struct FilterEngine: BatchEventHandler {
                                        consentId: consent.consentId)
             for parked in try await store.parked(subjectId: consent.subjectId, domain: consent.domain) {
                 let trace = TraceParent(parked.traceparent) ?? envelope.traceparent
-                try disclose(parked.task, sourceEventId: parked.sourceEventId, trace: trace, into: &out)
+                effect.disclosed += try disclose(parked.task, sourceEventId: parked.sourceEventId, trace: trace, into: &out)
                 // Planning heard the task was waiting: tell it the wait is over. Released now,
                 // so the reporter leaves it alone; it stays parked until its records are
                 // written, so a replay discloses it again.
@@ -117,12 +119,17 @@ public struct FilterEngine: BatchEventHandler {
     /// ones, in one transaction.
     public func finish(_ effects: [Effect]) async throws {
         try await store.complete(processed: effects.map(\.eventId), unparked: effects.flatMap(\.unparked))
+        let disclosed = Dictionary(grouping: effects.flatMap(\.disclosed), by: { "\($0.partner) \($0.legalBasis)" })
+        for disclosures in disclosed.values {
+            guard let first = disclosures.first else { continue }
+            HubMetrics.disclosures(partner: first.partner, legalBasis: first.legalBasis, count: disclosures.count)
+        }
     }
 
     /// Applies the partner's policy: deny, wait for consent, or disclose. A task that is
     /// denied is reported to planning at once, one that waits after a grace period.
     private func offer(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent,
-                       into out: inout StagedRecords) async throws {
+                       into out: inout StagedRecords, _ effect: inout Effect) async throws {
         let metadata: Logger.Metadata = ["event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
                                          "partner.role": .string(task.partnerRole.rawValue)]
         guard let policy = policies.policy(for: task.partnerRole), policy.eventTypes.contains(.taskAssigned) else {
@@ -138,13 +145,14 @@ public struct FilterEngine: BatchEventHandler {
             logger.info("disclosure waits for consent", metadata: metadata)
             return
         }
-        try disclose(task, sourceEventId: sourceEventId, trace: trace, into: &out)
+        effect.disclosed += try disclose(task, sourceEventId: sourceEventId, trace: trace, into: &out)
     }
 
     /// Stages the log record as an audit record and the partner record after it. Both carry
-    /// ids derived from the source event.
-    func disclose(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent, into out: inout StagedRecords) throws {
-        guard let policy = policies.policy(for: task.partnerRole) else { return }
+    /// ids derived from the source event. Returns the disclosure to count once written.
+    func disclose(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent,
+                  into out: inout StagedRecords) throws -> [(partner: String, legalBasis: String)] {
+        guard let policy = policies.policy(for: task.partnerRole) else { return [] }
         let disclosure = PartnerDisclosure(task: task, policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId,
                                            trace: trace, publisher: publisher, now: Date())
         // Fail closed: the partner record is written only after every audit record was acknowledged.
@@ -155,6 +163,7 @@ public struct FilterEngine: BatchEventHandler {
             "processing.activity": .string(policy.processingActivityId),
             "disclosure.id": .string(disclosure.logged.disclosureId), "trace.id": .string(trace.traceID),
         ])
+        return [(task.partnerId, policy.legalBasis.rawValue)]
     }
 
     /// Stages the report to planning, on the partner-status topic, of what became of a task

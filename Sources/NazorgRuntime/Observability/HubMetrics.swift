@@ -36,9 +36,11 @@ public enum HubMetrics {
         timer(MetricCatalogue.processingDuration, service).recordSeconds(seconds)
     }
 
-    /// The time one consumed record took to handle, retries included.
-    public static func processingDuration(service: String, _ duration: Duration) {
-        timer(MetricCatalogue.processingDuration, service).record(duration: duration)
+    /// The time one consumed record took to handle, retries included. `count` records that
+    /// were handled together (one batch) each took `duration`.
+    public static func processingDuration(service: String, _ duration: Duration, count: Int = 1) {
+        let timer = timer(MetricCatalogue.processingDuration, service)
+        for _ in 0..<max(0, count) { timer.record(duration: duration) }
     }
 
     /// A failed handling attempt that will be retried.

@@ -1,4 +1,5 @@
 import Logging
+import NazorgContracts
 import NazorgKafka
 import ServiceLifecycle
 
@@ -90,6 +91,7 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
     /// apply the effects, commit. Returns false when shutdown interrupted it; what was not
     /// committed is read again after a restart.
     private func complete(_ records: ArraySlice<ConsumerRecord>, _ member: MemberState) async throws -> Bool {
+        let started = ContinuousClock.now
         var staged = StagedRecords()
         var effects: [Handler.Effect] = []
         var seen = Set<String>()
@@ -127,6 +129,7 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
         switch await write(staged, effects, member) {
         case .written:
             try await commit(done)
+            count(done, produced: staged, since: started)
             return !interrupted
         case .stopped:
             return false
@@ -146,8 +149,22 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
                                                                  detail: "its output was refused: \(type(of: error))", member)
             else { return false }
             try await commit(done)
+            count(done, produced: StagedRecords(), since: started)
             return !interrupted
         }
+    }
+
+    /// The service's name in metrics: adapters run one consumer per partner under one name.
+    private var service: String { deadLetters.service }
+
+    private func count(_ done: ArraySlice<ConsumerRecord>, produced staged: StagedRecords, since started: ContinuousClock.Instant) {
+        for (topic, records) in Dictionary(grouping: done, by: \.topic) {
+            HubMetrics.recordsConsumed(topic: topic, service: service, count: records.count)
+        }
+        for (topic, records) in Dictionary(grouping: staged.audit + staged.records, by: \.topic) {
+            HubMetrics.recordsProduced(topic: topic, service: service, count: records.count)
+        }
+        HubMetrics.processingDuration(service: service, ContinuousClock.now - started, count: done.count)
     }
 
     private enum WriteOutcome {
@@ -178,6 +195,7 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
                 return .written
             } catch {
                 attempt += 1
+                if step == 0 { HubMetrics.disclosureLogFailures(reason: Self.failureCode(error)) }
                 if stopping { return .stopped }
                 if !error.isTransient && attempt >= maxAttempts { return .refused(error) }
                 logger.warning("batch output not written; retrying", metadata: [
@@ -236,6 +254,8 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
         guard await untilDoneOrStopping("dead-letter write failed; retrying", member, {
             try await deadLetters.deadLetter(record, reason: reason, detail: detail)
         }) else { return false }
+        HubMetrics.deadLetters(service: service, reason: reason)
+        HubMetrics.recordsProduced(topic: Topics.deadLetter, service: service)
         guard let afterDeadLetter else { return true }
         // If the report cannot be written before shutdown, the record stays uncommitted and is
         // dead-lettered and reported again after a restart.
@@ -265,6 +285,7 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
     /// Waits 100 ms, doubling per attempt up to 5 s, with the member's partitions paused and
     /// the consumer polled throughout, so the group keeps it.
     private func backOff(_ attempt: Int, _ member: MemberState) async {
+        HubMetrics.retries(service: service)
         let until = ContinuousClock.now + .milliseconds(min(5_000, 100 << min(attempt, 6)))
         await member.pause(consumer, logger)
         while !stopping {
@@ -306,6 +327,15 @@ extension EventConsumerService where Handler == EachEventHandler {
                 handler: @escaping EachEventHandler.Handle) {
         self.init(name: name, consumer: consumer, deadLetters: deadLetters, logger: logger, maxAttempts: maxAttempts,
                   commitEvery: commitEvery, afterDeadLetter: afterDeadLetter, handler: EachEventHandler(handler))
+    }
+}
+
+extension EventConsumerService {
+    /// A short code for a failed write, safe as a metric label: the Kafka error's kind, or
+    /// the error's type.
+    static func failureCode(_ error: any Error) -> String {
+        if let kafka = error as? KafkaError { return "kafka-\(kafka.kind.rawValue)" }
+        return error.isTransient ? "transient" : "other"
     }
 }
 
