@@ -11,17 +11,23 @@ import ServiceLifecycle
 public struct AdapterSettings: Sendable {
     /// How long one webhook call may take before it counts as a failed attempt.
     public var webhookTimeout: Duration
-    /// Attempts per offer before it goes to the dead-letter topic. Generous, because a
-    /// partner's maintenance window should not lose offers; back-off is capped at 5 s.
+    /// Attempts per offer, for errors that are neither transient nor a refusal, before it
+    /// goes to the dead-letter topic. A partner that is away is retried without limit.
     public var maxAttempts: Int
+    /// The wait after the first failed delivery of an offer, doubling per failure up to
+    /// `maximumBackoff`. Kept per offer in the store, so a restart does not reset it.
+    public var retryBackoff: Duration
+    public var maximumBackoff: Duration
     /// The longest `Retry-After` honoured; longer requests are cut to this.
     public var maximumRetryAfter: Duration
     /// Offers per consumer batch; a batch is committed once all of it was delivered.
     public var maxBatchSize: Int
 
     public init(webhookTimeout: Duration = .seconds(10), maxAttempts: Int = 30, maximumRetryAfter: Duration = .seconds(30),
-                maxBatchSize: Int = 50) {
+                maxBatchSize: Int = 50, retryBackoff: Duration = .seconds(1), maximumBackoff: Duration = .seconds(60)) {
         self.webhookTimeout = webhookTimeout
+        self.retryBackoff = retryBackoff
+        self.maximumBackoff = maximumBackoff
         self.maxAttempts = maxAttempts
         self.maximumRetryAfter = maximumRetryAfter
         self.maxBatchSize = maxBatchSize
@@ -67,7 +73,9 @@ public enum AdaptersService {
                                              timeout: settings.webhookTimeout, maximumRetryAfter: settings.maximumRetryAfter,
                                              logger: logger)
             let handler = OfferDeliveryHandler(partnerId: partner.id, deliverer: deliverer, store: store, publisher: publisher,
-                                               logger: logger, now: { Date() })
+                                               logger: logger, backoff: RetryBackoff(first: settings.retryBackoff,
+                                                                                     maximum: settings.maximumBackoff),
+                                               now: { Date() })
             services.append(EventConsumerService(name: "adapters.\(partner.id)", consumer: consumer, deadLetters: deadLetters,
                                                  logger: logger, maxAttempts: settings.maxAttempts, commitEvery: 1,
                                                  afterDeadLetter: handler.deadLettered, handler: handler.handle))

@@ -25,6 +25,7 @@ final class WebhookReceiver: Sendable {
         /// Header names in lowercase.
         var headers: [String: String]
         var body: [UInt8]
+        var at = Date()
     }
 
     private let state: Mutex<(script: [Int], received: [Received])>

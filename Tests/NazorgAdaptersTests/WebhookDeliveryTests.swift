@@ -100,6 +100,46 @@ struct WebhookDeliveryTests {
         await fixture.close()
     }
 
+    /// The back-off an offer earned survives a restart: an adapter restarted right after a
+    /// failed delivery waits until the attempt the store says is next (8 s later here), where
+    /// a fresh in-memory back-off would call the partner again as soon as the group is joined.
+    @Test func aRestartedAdapterWaitsOutTheBackOffItsOfferEarned() async throws {
+        let fixture = try AdaptersFixture()
+        let receiver = WebhookReceiver(answers: [503])
+        let settings = AdapterSettings(retryBackoff: .seconds(8))
+        let store = try SQLiteOfferStore(path: fixture.options.dataFile("adapters.sqlite"))
+        try await withServices([receiver.service()]) {
+            let directory = try fixture.directory([partner: try await receiver.url()])
+            try await fixture.producer.send(offerRecord(sampleOffer(partnerId: partner, taskId: "task-1"), subjectId: subjectId,
+                                                        producer: fixture.producer))
+            let first = try AdaptersService.make(options: fixture.options, directory: directory, httpClient: .shared,
+                                                 store: store, settings: settings, logger: testLogger)
+            try await withServices(first.services) {
+                try await waitUntil("the failed attempt is recorded") {
+                    try await store.offer(id: "offer-task-1")?.failedAttempts == 1
+                }
+            }
+            let due = try #require(try await store.offer(id: "offer-task-1")?.nextAttemptAt)
+            #expect(due.timeIntervalSince(try #require(receiver.received.first).at) > 7)
+            let second = try AdaptersService.make(options: fixture.options, directory: directory, httpClient: .shared,
+                                                  store: store, settings: settings, logger: testLogger)
+            try await withServices(second.services) {
+                try await waitUntil("the offer got through after the restart") { receiver.received.count >= 2 }
+            }
+            let retried = try #require(receiver.received.last).at
+            #expect(retried >= due.addingTimeInterval(-0.2), "called \(due.timeIntervalSince(retried)) s before the attempt was due")
+            #expect(try await store.offer(id: "offer-task-1")?.deliveredAt != nil)
+        }
+        await fixture.close()
+    }
+
+    @Test func backOffDoublesPerFailureUpToItsMaximum() {
+        let backoff = RetryBackoff(first: .seconds(1), maximum: .seconds(60))
+        #expect((0...8).map { backoff.wait(afterFailures: $0) }
+                == [.zero, .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(32), .seconds(60), .seconds(60)])
+        #expect(backoff.wait(afterFailures: Int.max) == .seconds(60))
+    }
+
     @Test func permanentRefusalIsDeadLetteredAndTheNextOfferDelivered() async throws {
         let fixture = try AdaptersFixture()
         let receiver = WebhookReceiver(answers: [422])

@@ -16,6 +16,7 @@ struct OfferDeliveryHandler: Sendable {
     let store: any OfferStore
     let publisher: EventPublisher
     let logger: Logger
+    let backoff: RetryBackoff
     let now: @Sendable () -> Date
 
     func handle(_ event: ReceivedEvent) async throws {
@@ -25,12 +26,17 @@ struct OfferDeliveryHandler: Sendable {
         }
         // A record read again after a crash or a rebalance: when the partner already has it,
         // posting it again only costs the partner work.
-        if let known = try await store.offer(id: offer.offerId), known.deliveredAt != nil {
+        let known = try await store.offer(id: offer.offerId)
+        if known?.deliveredAt != nil {
             HubMetrics.webhookDelivery(partner: partnerId, outcome: .skipped)
             logger.debug("offer already delivered; skipped", metadata: [
                 "partner.id": .string(partnerId), "offer.id": .string(offer.offerId),
             ])
             return
+        }
+        // Restarted during a back-off: wait out the rest of it before calling the partner again.
+        if let next = known?.nextAttemptAt, next > now() {
+            throw DeliveryNotDue(retryAfter: .milliseconds(Int64(next.timeIntervalSince(now()) * 1000)))
         }
 
         try await store.record(OfferRecord(
@@ -44,12 +50,14 @@ struct OfferDeliveryHandler: Sendable {
                 "partner.id": .string(partnerId), "offer.id": .string(offer.offerId),
                 "delivery.error": .string(error.code.rawValue), "http.status": "\(error.statusCode ?? 0)",
             ])
-            if let wait = error.retryAfter, wait > .zero {
-                // Honour the partner's Retry-After on top of the consumer's back-off, but
-                // never hold up a graceful shutdown for it.
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
-            }
-            throw error
+            // The next try waits for the back-off of this offer's failures so far, or for the
+            // partner's Retry-After if longer; kept in the store, so a restart waits too. The
+            // consumer keeps polling meanwhile (its partitions paused).
+            let failures = (known?.failedAttempts ?? 0) + 1
+            let wait = max(backoff.wait(afterFailures: failures), error.retryAfter ?? .zero)
+            let next = now().addingTimeInterval(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+            _ = try await store.recordFailedAttempt(offerId: offer.offerId, nextAttemptAt: next)
+            throw DeliveryNotDue(retryAfter: wait, cause: error)
         } catch let error as PoisonEvent {
             logger.warning("webhook refused offer", metadata: [
                 "partner.id": .string(partnerId), "offer.id": .string(offer.offerId), "refusal.detail": .string(error.detail),

@@ -15,6 +15,10 @@ public struct OfferRecord: Sendable, Equatable {
     public var offeredAt: Date
     /// When the partner's webhook first answered 2xx; nil until then.
     public var deliveredAt: Date?
+    /// Failed delivery attempts so far, and when the next may be made: kept with the offer so
+    /// that a restart continues the back-off instead of calling the partner again at once.
+    public var failedAttempts: Int = 0
+    public var nextAttemptAt: Date?
 
     public init(offerId: String, taskId: String, partnerId: String, domain: Domain, traceparent: String? = nil, offeredAt: Date, deliveredAt: Date? = nil) {
         self.offerId = offerId
@@ -38,4 +42,7 @@ public protocol OfferStore: Sendable {
     func offer(id offerId: String) async throws -> OfferRecord?
     /// The most recent offer of `taskId` to `partnerId`, or nil when it was never offered to them.
     func offer(partnerId: String, taskId: String) async throws -> OfferRecord?
+    /// Counts a failed delivery attempt and sets when the next may be made; returns the
+    /// failed attempts so far.
+    func recordFailedAttempt(offerId: String, nextAttemptAt: Date) async throws -> Int
 }

@@ -41,7 +41,21 @@ public final class SQLiteOfferStore: OfferStore {
                 CREATE INDEX offers_by_partner_task ON offers (partner_id, task_id, offered_at);
                 """)
         }
+        // Retry state survives a restart, so back-off towards a partner that is down continues.
+        migrator.registerMigration("v3-offer-retry-state") { db in
+            try db.execute(sql: "ALTER TABLE offers ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "ALTER TABLE offers ADD COLUMN next_attempt_at DOUBLE")
+        }
         return migrator
+    }
+
+    public func recordFailedAttempt(offerId: String, nextAttemptAt: Date) async throws -> Int {
+        try await database.write { db in
+            try db.execute(sql: """
+                UPDATE offers SET failed_attempts = failed_attempts + 1, next_attempt_at = ? WHERE offer_id = ?
+                """, arguments: [nextAttemptAt.timeIntervalSince1970, offerId])
+            return try Int.fetchOne(db, sql: "SELECT failed_attempts FROM offers WHERE offer_id = ?", arguments: [offerId]) ?? 0
+        }
     }
 
     public func record(_ offer: OfferRecord) async throws {
@@ -83,9 +97,13 @@ public final class SQLiteOfferStore: OfferStore {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "an offers row has an unknown domain")
         }
         let deliveredAt: Double? = row["delivered_at"]
-        return OfferRecord(offerId: row["offer_id"], taskId: row["task_id"], partnerId: row["partner_id"], domain: domain,
-                           traceparent: row["traceparent"],
-                           offeredAt: Date(timeIntervalSince1970: row["offered_at"]),
-                           deliveredAt: deliveredAt.map { Date(timeIntervalSince1970: $0) })
+        let nextAttemptAt: Double? = row["next_attempt_at"]
+        var offer = OfferRecord(offerId: row["offer_id"], taskId: row["task_id"], partnerId: row["partner_id"], domain: domain,
+                                traceparent: row["traceparent"],
+                                offeredAt: Date(timeIntervalSince1970: row["offered_at"]),
+                                deliveredAt: deliveredAt.map { Date(timeIntervalSince1970: $0) })
+        offer.failedAttempts = row["failed_attempts"]
+        offer.nextAttemptAt = nextAttemptAt.map { Date(timeIntervalSince1970: $0) }
+        return offer
     }
 }

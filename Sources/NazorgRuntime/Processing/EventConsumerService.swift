@@ -240,7 +240,7 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
                     "error": .string(error.loggable),
                 ])
                 if stopping { return .interrupted }
-                await backOff(attempt, member)
+                await backOff(attempt, member, atLeast: error.requestedWait)
             }
         }
     }
@@ -282,11 +282,12 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
         }
     }
 
-    /// Waits 100 ms, doubling per attempt up to 5 s, with the member's partitions paused and
-    /// the consumer polled throughout, so the group keeps it.
-    private func backOff(_ attempt: Int, _ member: MemberState) async {
+    /// Waits 100 ms, doubling per attempt up to 5 s, or longer when the error asked for
+    /// longer, with the member's partitions paused and the consumer polled throughout, so the
+    /// group keeps it.
+    private func backOff(_ attempt: Int, _ member: MemberState, atLeast requested: Duration? = nil) async {
         HubMetrics.retries(service: service)
-        let until = ContinuousClock.now + .milliseconds(min(5_000, 100 << min(attempt, 6)))
+        let until = ContinuousClock.now + max(.milliseconds(min(5_000, 100 << min(attempt, 6))), requested ?? .zero)
         await member.pause(consumer, logger)
         while !stopping {
             let left = until - ContinuousClock.now

@@ -145,6 +145,7 @@ struct FilterBench: AsyncParsableCommand {
         _ = try? await running.value
         let outputSizes = try await sampleSizes(cluster: cluster, logger: logger)
         await producer.close()
+        progress(String(format: "filter: %.0f events per batch on average", counted.averageBatch))
         return (Double(input.records.count) / counted.elapsed.seconds, outputSizes)
     }
 
@@ -212,11 +213,14 @@ struct BenchTasks {
 /// Counts the events a wrapped handler finished, and times them from the first staged.
 final class CountedHandler<Inner: BatchEventHandler>: BatchEventHandler, Sendable {
     private let inner: Inner
-    private let state = Mutex<(finished: Int, first: ContinuousClock.Instant?, last: ContinuousClock.Instant?)>((0, nil, nil))
+    private let state = Mutex<(finished: Int, batches: Int, first: ContinuousClock.Instant?, last: ContinuousClock.Instant?)>(
+        (0, 0, nil, nil))
 
     init(_ inner: Inner) { self.inner = inner }
 
     var finished: Int { state.withLock { $0.finished } }
+    /// Events per finished batch, on average.
+    var averageBatch: Double { state.withLock { $0.batches == 0 ? 0 : Double($0.finished) / Double($0.batches) } }
     var elapsed: Duration {
         state.withLock { state in
             guard let first = state.first, let last = state.last else { return .zero }
@@ -233,6 +237,7 @@ final class CountedHandler<Inner: BatchEventHandler>: BatchEventHandler, Sendabl
         try await inner.finish(effects)
         state.withLock { state in
             state.finished += effects.count
+            state.batches += 1
             state.last = .now
         }
     }
