@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Checks for text that arrives in request bodies and headers.
 ///
@@ -28,15 +29,37 @@ public enum InputText {
     ///
     /// `String.range(of:options:.regularExpression)` with `^…$` is not enough: ICU's `$`
     /// also matches before a final line terminator, so `"ok\n"` would pass `^[a-z]+$`.
-    /// Requiring the match to span the entire string closes that gap whatever the anchors.
+    /// Requiring the first match to span the entire string closes that gap whatever the anchors.
+    ///
+    /// Each pattern is compiled once and kept (``CompiledPatterns``): every request checks
+    /// several fields, and Foundation's own per-call path builds a cache key by string
+    /// interpolation and looks it up in a locked cache before it can match.
     public static func fullyMatches(_ text: String, pattern: String) -> Bool {
-        guard let range = text.range(of: pattern, options: .regularExpression) else { return false }
-        return range.lowerBound == text.startIndex && range.upperBound == text.endIndex
+        guard let regex = CompiledPatterns.shared.regex(for: pattern) else { return false }
+        let whole = NSRange(location: 0, length: text.utf16.count)
+        guard let match = regex.firstMatch(in: text, options: [], range: whole) else { return false }
+        return match.range == whole
     }
 
     /// `text` in Unicode Normalization Form C, so "e" + U+0301 and "é" are one spelling
     /// for length checks, comparisons and everything downstream.
     public static func composed(_ text: String) -> String {
         text.precomposedStringWithCanonicalMapping
+    }
+}
+
+/// Regular expressions compiled once per pattern. Patterns are the contract's fixed set, so
+/// the table stays small; an `NSRegularExpression` is immutable and safe to share.
+final class CompiledPatterns: Sendable {
+    static let shared = CompiledPatterns()
+
+    private let compiled = Mutex<[String: NSRegularExpression]>([:])
+
+    /// The compiled `pattern`, or nil when it is not a valid ICU regular expression.
+    func regex(for pattern: String) -> NSRegularExpression? {
+        if let regex = compiled.withLock({ $0[pattern] }) { return regex }
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        compiled.withLock { $0[pattern] = regex }
+        return regex
     }
 }
