@@ -28,6 +28,8 @@ public struct FilterEngine: BatchEventHandler {
     let publisher: EventPublisher
     let partnerIDs: PartnerPseudonymizer
     let logger: Logger
+    /// The store's answers for the batch being staged (see ``prepare(_:)``).
+    private let snapshot = BatchSnapshot()
 
     public init(policies: PolicySet, store: FilterStore, publisher: EventPublisher, partnerIDs: PartnerPseudonymizer,
                 logger: Logger) {
@@ -45,7 +47,7 @@ public struct FilterEngine: BatchEventHandler {
     public func stage(_ event: ReceivedEvent, into out: inout StagedRecords) async throws -> Effect {
         let envelope = event.envelope
         var effect = Effect(eventId: envelope.id)
-        if try await store.isProcessed(envelope.id) { return effect }
+        if try await isProcessed(envelope.id) { return effect }
         switch envelope.type {
         case let type where type.isIntakeNotice:
             let notice: IntakeNotice
@@ -88,8 +90,7 @@ public struct FilterEngine: BatchEventHandler {
             // The order in which statements arrive decides, never a time inside them: one
             // partition per person keeps a person's statements in the order intake took them.
             let consent = try event.decode(ConsentGiven.self)
-            try await store.setConsent(subjectId: consent.subjectId, domain: consent.domain, given: true,
-                                       consentId: consent.consentId)
+            try await setConsent(subjectId: consent.subjectId, domain: consent.domain, given: true, consentId: consent.consentId)
             for parked in try await store.parked(subjectId: consent.subjectId, domain: consent.domain) {
                 let trace = TraceParent(parked.traceparent) ?? envelope.traceparent
                 effect.disclosed += try disclose(parked.task, sourceEventId: parked.sourceEventId, trace: trace, into: &out)
@@ -104,8 +105,8 @@ public struct FilterEngine: BatchEventHandler {
             }
         case .consentWithdrawn:
             let withdrawal = try event.decode(ConsentWithdrawn.self)
-            try await store.setConsent(subjectId: withdrawal.subjectId, domain: withdrawal.domain, given: false,
-                                       consentId: withdrawal.consentId)
+            try await setConsent(subjectId: withdrawal.subjectId, domain: withdrawal.domain, given: false,
+                                 consentId: withdrawal.consentId)
             logger.info("consent withdrawn; further disclosures stop", metadata: [
                 "event.id": .string(envelope.id), "consent.domain": .string(withdrawal.domain.rawValue),
             ])
@@ -113,6 +114,29 @@ public struct FilterEngine: BatchEventHandler {
             throw PoisonEvent(reason: "unexpected-type", detail: "the filter does not handle \(envelope.type.rawValue)")
         }
         return effect
+    }
+
+    /// Reads once what staging the batch's events would otherwise read one by one: which were
+    /// handled before, and the consents of the people they concern.
+    public func prepare(_ events: [ReceivedEvent]) async throws {
+        snapshot.replace(with: nil)
+        let subjects = events.compactMap(\.envelope.subject)
+        snapshot.replace(with: try await store.snapshot(eventIds: events.map(\.envelope.id), subjects: subjects))
+    }
+
+    private func isProcessed(_ eventId: String) async throws -> Bool {
+        if let known = snapshot.isProcessed(eventId) { return known }
+        return try await store.isProcessed(eventId)
+    }
+
+    private func hasConsent(subjectId: String, domain: Domain) async throws -> Bool {
+        if let known = snapshot.hasConsent(subjectId: subjectId, domain: domain) { return known }
+        return try await store.hasConsent(subjectId: subjectId, domain: domain)
+    }
+
+    private func setConsent(subjectId: String, domain: Domain, given: Bool, consentId: String) async throws {
+        try await store.setConsent(subjectId: subjectId, domain: domain, given: given, consentId: consentId)
+        snapshot.setConsent(subjectId: subjectId, domain: domain, given: given)
     }
 
     /// Marks the batch's events handled and removes the tasks it disclosed from the parked
@@ -138,7 +162,7 @@ public struct FilterEngine: BatchEventHandler {
                              into: &out)
             return
         }
-        if policy.needsConsent, try await !store.hasConsent(subjectId: task.subjectId, domain: task.domain) {
+        if policy.needsConsent, try await !hasConsent(subjectId: task.subjectId, domain: task.domain) {
             // Reported to planning by `reportLongWaits` once it waited past the grace period:
             // the consent of the same plan is often on its way on the consent topic.
             try await store.park(ParkedTask(sourceEventId: sourceEventId, task: task, traceparent: trace.description))

@@ -37,6 +37,30 @@ public final class FilterStore: Sendable {
         try migrator.migrate(database)
     }
 
+    /// Reads, in one transaction, which of `eventIds` were handled and every consent of
+    /// `subjects`.
+    func snapshot(eventIds: [String], subjects: [String]) async throws -> BatchSnapshot.Contents {
+        try await database.read { db in
+            var contents = BatchSnapshot.Contents(askedEvents: Set(eventIds), askedSubjects: Set(subjects))
+            for chunk in Array(contents.askedEvents).chunked(500) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let found = try String.fetchAll(db, sql: "SELECT event_id FROM processed_event WHERE event_id IN (\(marks))",
+                                                arguments: StatementArguments(chunk))
+                contents.processedEvents.formUnion(found)
+            }
+            for chunk in Array(contents.askedSubjects).chunked(500) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchAll(db, sql: "SELECT subject_id, domain FROM consent WHERE given = 1 AND subject_id IN (\(marks))",
+                                            arguments: StatementArguments(chunk))
+                for row in rows {
+                    guard let domain = Domain(rawValue: row["domain"]) else { continue }
+                    contents.consents[row["subject_id"], default: []].insert(domain)
+                }
+            }
+            return contents
+        }
+    }
+
     public func isProcessed(_ eventId: String) async throws -> Bool {
         try await database.read { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM processed_event WHERE event_id = ?", arguments: [eventId]) == true
@@ -145,5 +169,12 @@ public final class FilterStore: Sendable {
 
     public func parkedCount() async throws -> Int {
         try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parked_task") ?? 0 }
+    }
+}
+
+extension Array {
+    /// The array in consecutive pieces of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: Swift.max(1, size)).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

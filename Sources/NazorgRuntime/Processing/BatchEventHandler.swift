@@ -17,6 +17,11 @@ public protocol BatchEventHandler: Sendable {
     /// What handling one event leaves to do once the batch's records were acknowledged.
     associatedtype Effect: Sendable
 
+    /// Called with every readable event of a batch before the first is staged: a chance to
+    /// read in one go what staging each event would read alone. Only an optimisation: when it
+    /// throws, the batch is staged anyway, and staging must then read for itself.
+    func prepare(_ events: [ReceivedEvent]) async throws
+
     /// Decides one event. Records go into `records`; throwing ``PoisonEvent`` or
     /// `EventDecodingError` sends the event to the dead letters (what it staged is dropped),
     /// any other error is retried.
@@ -25,6 +30,10 @@ public protocol BatchEventHandler: Sendable {
     /// Applies the effects of a batch's handled events, in their order; called after every
     /// record they staged was acknowledged. One transaction is the intent.
     func finish(_ effects: [Effect]) async throws
+}
+
+extension BatchEventHandler {
+    public func prepare(_ events: [ReceivedEvent]) async throws {}
 }
 
 /// The records handling events produced, in two waves.
@@ -69,6 +78,7 @@ extension BatchEventHandler {
     /// For tools and tests; errors are thrown, not retried or dead-lettered.
     public func handleAlone(_ event: ReceivedEvent, writingWith producer: KafkaProducer) async throws {
         var records = StagedRecords()
+        try await prepare([event])
         let effect = try await stage(event, into: &records)
         if !records.audit.isEmpty { try await producer.send(batch: records.audit) }
         if !records.records.isEmpty { try await producer.send(batch: records.records) }

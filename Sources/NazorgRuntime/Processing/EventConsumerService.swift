@@ -97,10 +97,19 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
         var seen = Set<String>()
         var handled = records.startIndex
         var interrupted = false
-        for record in records {
+        let decoded = records.map { record in Result { () throws(EventDecodingError) in try ReceivedEvent(record: record) } }
+        let readable = decoded.compactMap { try? $0.get() }
+        do {
+            try await handler.prepare(readable)
+        } catch {
+            logger.warning("batch not prepared; its events read alone", metadata: [
+                "consumer.name": .string(name), "error": .string(error.loggable),
+            ])
+        }
+        for (record, result) in zip(records, decoded) {
             let event: ReceivedEvent
             do {
-                event = try ReceivedEvent(record: record)
+                event = try result.get()
             } catch {
                 guard try await deadLetter(record, reason: error.reason.rawValue, detail: error.message, member) else {
                     interrupted = true

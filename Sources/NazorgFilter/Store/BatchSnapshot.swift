@@ -1,0 +1,51 @@
+import NazorgContracts
+import Synchronization
+
+/// What the filter's store said, read once per batch, about the batch's events and people:
+/// which events were handled before, and every consent of the people concerned. Staging
+/// reads here instead of going to SQLite per event; a consent staged in the batch updates it.
+///
+/// Only the one consumer service of a filter stages, one batch after another, so a snapshot
+/// is never read by two batches at once.
+final class BatchSnapshot: Sendable {
+    struct Contents: Sendable {
+        /// Event ids asked about, and those among them already handled.
+        var askedEvents: Set<String> = []
+        var processedEvents: Set<String> = []
+        /// Subjects asked about, and their consents per basisvoorwaarde.
+        var askedSubjects: Set<String> = []
+        var consents: [String: Set<Domain>] = [:]
+    }
+
+    private let contents = Mutex<Contents?>(nil)
+
+    func replace(with new: Contents?) { contents.withLock { $0 = new } }
+
+    /// Whether the event was handled before; nil when the snapshot does not know.
+    func isProcessed(_ eventId: String) -> Bool? {
+        contents.withLock { contents in
+            guard let contents, contents.askedEvents.contains(eventId) else { return nil }
+            return contents.processedEvents.contains(eventId)
+        }
+    }
+
+    /// Whether the person's consent stands; nil when the snapshot does not know the person.
+    func hasConsent(subjectId: String, domain: Domain) -> Bool? {
+        contents.withLock { contents in
+            guard let contents, contents.askedSubjects.contains(subjectId) else { return nil }
+            return contents.consents[subjectId]?.contains(domain) == true
+        }
+    }
+
+    /// Keeps the snapshot true after a consent statement was stored.
+    func setConsent(subjectId: String, domain: Domain, given: Bool) {
+        contents.withLock { contents in
+            guard contents?.askedSubjects.contains(subjectId) == true else { return }
+            if given {
+                contents?.consents[subjectId, default: []].insert(domain)
+            } else {
+                contents?.consents[subjectId]?.remove(domain)
+            }
+        }
+    }
+}
