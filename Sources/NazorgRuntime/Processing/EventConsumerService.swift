@@ -64,6 +64,7 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
 
     private func consumeUntilShutdown() async throws {
         let member = MemberState()
+        var flight: Flight?
         while !stopping {
             let batch: [ConsumerRecord]
             if !member.carried.isEmpty {
@@ -77,20 +78,75 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
                     continue
                 }
             }
+            // Nothing new: the batch in flight is landed (committed) now rather than later.
+            if batch.isEmpty, let landing = flight {
+                flight = nil
+                guard try await land(landing, member) else { return }
+                continue
+            }
             let chunkSize = commitEvery ?? max(1, batch.count)
             var start = batch.startIndex
             while start < batch.endIndex {
                 let end = min(start + chunkSize, batch.endIndex)
-                guard try await complete(batch[start..<end], member) else { return }
+                let chunk = try await stageChunk(batch[start..<end], member)
+                // The previous batch's records go out before this one's (order per key).
+                if let landing = flight {
+                    flight = nil
+                    guard try await land(landing, member) else { return }
+                }
+                if commitEvery == nil && !chunk.interrupted && !chunk.done.isEmpty {
+                    // Its records are written while the next batch is polled and staged.
+                    flight = Flight(chunk: chunk, attempt: Task { await writeOnce(chunk) })
+                } else {
+                    guard try await settle(chunk, from: 0, member) else { return }
+                }
+                if chunk.interrupted { return }
                 start = end
             }
         }
+        if let landing = flight { _ = try await land(landing, member) }
     }
 
-    /// Handles `records` as one unit: stage each, write the staged records in two waves,
-    /// apply the effects, commit. Returns false when shutdown interrupted it; what was not
-    /// committed is read again after a restart.
-    private func complete(_ records: ArraySlice<ConsumerRecord>, _ member: MemberState) async throws -> Bool {
+    /// A staged chunk of a batch: the records handled (staged or dead-lettered), what they
+    /// staged, and whether shutdown cut staging short.
+    private struct StagedChunk: Sendable {
+        var done: ArraySlice<ConsumerRecord>
+        var staged: StagedRecords
+        var effects: [Handler.Effect]
+        var interrupted: Bool
+        var started: ContinuousClock.Instant
+    }
+
+    /// A batch whose records are being written by a task of their own, tried once.
+    private struct Flight {
+        let chunk: StagedChunk
+        /// Resolves to the write step reached: 3 means written and applied.
+        let attempt: Task<Int, Never>
+    }
+
+    /// Waits for a batch in flight and completes it: a write that failed is retried from the
+    /// step it reached, with the usual back-off, and the batch is committed.
+    private func land(_ flight: Flight, _ member: MemberState) async throws -> Bool {
+        let step = await flight.attempt.value
+        return try await settle(flight.chunk, from: step, member)
+    }
+
+    /// One try at the three steps of writing a batch, without retries; returns the step reached.
+    private func writeOnce(_ chunk: StagedChunk) async -> Int {
+        var step = 0
+        do {
+            try await write(chunk.staged, chunk.effects, step: &step)
+        } catch {
+            if step == 0 { HubMetrics.disclosureLogFailures(reason: Self.failureCode(error)) }
+            logger.info("batch in flight not written at once; retrying in order", metadata: [
+                "consumer.name": .string(name), "batch.step": "\(step)", "error": .string(error.loggable),
+            ])
+        }
+        return step
+    }
+
+    /// Stages every record of `records` in order; stops early when shutdown interrupts a retry.
+    private func stageChunk(_ records: ArraySlice<ConsumerRecord>, _ member: MemberState) async throws -> StagedChunk {
         let started = ContinuousClock.now
         var staged = StagedRecords()
         var effects: [Handler.Effect] = []
@@ -133,13 +189,21 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
             }
             handled += 1
         }
-        let done = records[records.startIndex..<handled]
-        guard !done.isEmpty else { return !interrupted }
-        switch await write(staged, effects, member) {
+        return StagedChunk(done: records[records.startIndex..<handled], staged: staged, effects: effects,
+                           interrupted: interrupted, started: started)
+    }
+
+    /// Writes what a chunk staged (from `step` on), applies its effects and commits it.
+    /// Returns false when shutdown interrupted it; what was not committed is read again
+    /// after a restart.
+    private func settle(_ chunk: StagedChunk, from step: Int, _ member: MemberState) async throws -> Bool {
+        let done = chunk.done
+        guard !done.isEmpty else { return !chunk.interrupted }
+        switch await write(chunk.staged, chunk.effects, from: step, member) {
         case .written:
             try await commit(done)
-            count(done, produced: staged, since: started)
-            return !interrupted
+            count(done, produced: chunk.staged, since: chunk.started)
+            return !chunk.interrupted
         case .stopped:
             return false
         case .refused(let error) where done.count > 1:
@@ -150,16 +214,16 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
                 "consumer.name": .string(name), "error": .string(error.loggable),
             ])
             for index in done.indices {
-                guard try await complete(done[index...index], member) else { return false }
+                guard try await settle(try await stageChunk(done[index...index], member), from: 0, member) else { return false }
             }
-            return !interrupted
+            return !chunk.interrupted
         case .refused(let error):
             guard let record = done.first, try await deadLetter(record, reason: "output-refused",
                                                                  detail: "its output was refused: \(type(of: error))", member)
             else { return false }
             try await commit(done)
-            count(done, produced: StagedRecords(), since: started)
-            return !interrupted
+            count(done, produced: StagedRecords(), since: chunk.started)
+            return !chunk.interrupted
         }
     }
 
@@ -183,23 +247,15 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
     }
 
     /// Writes the staged audit records and waits for them, then the other records, then
-    /// applies the effects. A step that failed is retried from where it failed.
-    private func write(_ staged: StagedRecords, _ effects: [Handler.Effect], _ member: MemberState) async -> WriteOutcome {
-        let producer = deadLetters.producer
-        var step = 0
+    /// applies the effects, starting at `step`. A step that failed is retried from where it
+    /// failed.
+    private func write(_ staged: StagedRecords, _ effects: [Handler.Effect], from start: Int,
+                       _ member: MemberState) async -> WriteOutcome {
+        var step = start
         var attempt = 0
         while true {
             do {
-                // The disclosure log is acknowledged before anything it records is written.
-                if step == 0 {
-                    if !staged.audit.isEmpty { try await producer.send(batch: staged.audit) }
-                    step = 1
-                }
-                if step == 1 {
-                    if !staged.records.isEmpty { try await producer.send(batch: staged.records) }
-                    step = 2
-                }
-                try await handler.finish(effects)
+                try await write(staged, effects, step: &step)
                 await member.resumeIfPaused(consumer, logger)
                 return .written
             } catch {
@@ -213,6 +269,24 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
                 ])
                 await backOff(attempt, member)
             }
+        }
+    }
+
+    /// The three steps of writing a batch, from `step` on; `step` tells how far it got.
+    /// The disclosure log is acknowledged before anything it records is written.
+    private func write(_ staged: StagedRecords, _ effects: [Handler.Effect], step: inout Int) async throws {
+        let producer = deadLetters.producer
+        if step == 0 {
+            if !staged.audit.isEmpty { try await producer.send(batch: staged.audit) }
+            step = 1
+        }
+        if step == 1 {
+            if !staged.records.isEmpty { try await producer.send(batch: staged.records) }
+            step = 2
+        }
+        if step == 2 {
+            try await handler.finish(effects)
+            step = 3
         }
     }
 

@@ -145,7 +145,9 @@ struct FilterBench: AsyncParsableCommand {
         _ = try? await running.value
         let outputSizes = try await sampleSizes(cluster: cluster, logger: logger)
         await producer.close()
-        progress(String(format: "filter: %.0f events per batch on average", counted.averageBatch))
+        let split = counted.split
+        progress(String(format: "filter: %.0f events per batch on average; of %.2f s, staging %.2f s, finishing %.2f s",
+                        counted.averageBatch, counted.elapsed.seconds, split.staging.seconds, split.finishing.seconds))
         return (Double(input.records.count) / counted.elapsed.seconds, outputSizes)
     }
 
@@ -213,8 +215,8 @@ struct BenchTasks {
 /// Counts the events a wrapped handler finished, and times them from the first staged.
 final class CountedHandler<Inner: BatchEventHandler>: BatchEventHandler, Sendable {
     private let inner: Inner
-    private let state = Mutex<(finished: Int, batches: Int, first: ContinuousClock.Instant?, last: ContinuousClock.Instant?)>(
-        (0, 0, nil, nil))
+    private let state = Mutex<(finished: Int, batches: Int, first: ContinuousClock.Instant?, last: ContinuousClock.Instant?,
+                               staging: Duration, finishing: Duration)>((0, 0, nil, nil, .zero, .zero))
 
     init(_ inner: Inner) { self.inner = inner }
 
@@ -228,14 +230,26 @@ final class CountedHandler<Inner: BatchEventHandler>: BatchEventHandler, Sendabl
         }
     }
 
+    /// Time spent staging events and finishing batches; the rest of the elapsed time went to
+    /// preparing, writing, committing and polling.
+    var split: (staging: Duration, finishing: Duration) { state.withLock { ($0.staging, $0.finishing) } }
+
+    func prepare(_ events: [ReceivedEvent]) async throws {
+        try await inner.prepare(events)
+    }
+
     func stage(_ event: ReceivedEvent, into records: inout StagedRecords) async throws -> Inner.Effect {
-        state.withLock { state in if state.first == nil { state.first = .now } }
+        let start = ContinuousClock.now
+        state.withLock { state in if state.first == nil { state.first = start } }
+        defer { state.withLock { $0.staging += ContinuousClock.now - start } }
         return try await inner.stage(event, into: &records)
     }
 
     func finish(_ effects: [Inner.Effect]) async throws {
+        let start = ContinuousClock.now
         try await inner.finish(effects)
         state.withLock { state in
+            state.finishing += ContinuousClock.now - start
             state.finished += effects.count
             state.batches += 1
             state.last = .now
