@@ -179,9 +179,10 @@ public struct FilterEngine: BatchEventHandler {
         guard let policy = policies.policy(for: task.partnerRole) else { return [] }
         let disclosure = PartnerDisclosure(task: task, policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId,
                                            trace: trace, publisher: publisher, now: Date())
-        // Fail closed: the partner record is written only after every audit record was acknowledged.
-        out.writeFirst(try disclosure.logRecord())
-        out.write(try disclosure.partnerRecord())
+        // Fail closed: the partner record is written only after every audit record was
+        // acknowledged. Both are encoded when the batch is written, off the deciding path.
+        out.writeFirst(topic: Topics.filterDisclosures) { try disclosure.logRecord() }
+        out.write(topic: Topics.partnerTasks(task.partnerId)) { try disclosure.partnerRecord() }
         logger.debug("task disclosure staged", metadata: [
             "event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
             "processing.activity": .string(policy.processingActivityId),
@@ -249,8 +250,10 @@ public struct FilterEngine: BatchEventHandler {
     private func observe(into out: inout StagedRecords, _ observation: FlowObserved, _ envelope: EventEnvelope) throws {
         var observation = observation
         observation.observationId = DeterministicID.string("observation", envelope.id)
-        out.write(try publisher.record(observation, topic: Topics.monitoringFeed, key: observation.subjectId,
-                                       id: observation.observationId, subject: observation.subjectId,
-                                       trace: envelope.traceparent.child(), time: envelope.time))
+        let (publisher, trace, time) = (self.publisher, envelope.traceparent.child(), envelope.time)
+        out.write(topic: Topics.monitoringFeed) { [observation] in
+            try publisher.record(observation, topic: Topics.monitoringFeed, key: observation.subjectId,
+                                 id: observation.observationId, subject: observation.subjectId, trace: trace, time: time)
+        }
     }
 }

@@ -37,19 +37,46 @@ extension BatchEventHandler {
 }
 
 /// The records handling events produced, in two waves.
+///
+/// A record may be staged as a closure that builds it: encoding is most of a filter's work
+/// per event, and a closure is run when the batch is written, in the task that writes it,
+/// while the next batch is being decided on the other core. The decision itself (what is
+/// written, to which topic) is taken when staging.
 public struct StagedRecords: Sendable {
-    /// Written, and acknowledged, before any record of ``records`` of the same batch: the
+    struct Entry: Sendable {
+        let topic: String
+        let build: @Sendable () throws -> ProducerRecord
+    }
+
+    /// Written, and acknowledged, before any record of the other wave of the same batch: the
     /// disclosure log, whose record must exist before the disclosure does.
-    public private(set) var audit: [ProducerRecord] = []
+    private(set) var audit: [Entry] = []
     /// Everything else, in the order staged (records with one key keep their order).
-    public private(set) var records: [ProducerRecord] = []
+    private(set) var records: [Entry] = []
 
     public init() {}
 
-    public mutating func writeFirst(_ record: ProducerRecord) { audit.append(record) }
-    public mutating func write(_ record: ProducerRecord) { records.append(record) }
+    public mutating func writeFirst(_ record: ProducerRecord) { audit.append(Entry(topic: record.topic) { record }) }
+    public mutating func write(_ record: ProducerRecord) { records.append(Entry(topic: record.topic) { record }) }
+
+    /// Stages an audit record that `build` makes when the batch is written; `build` must not
+    /// depend on anything staging changes later.
+    public mutating func writeFirst(topic: String, building build: @escaping @Sendable () throws -> ProducerRecord) {
+        audit.append(Entry(topic: topic, build: build))
+    }
+
+    /// Stages a record that `build` makes when the batch is written.
+    public mutating func write(topic: String, building build: @escaping @Sendable () throws -> ProducerRecord) {
+        records.append(Entry(topic: topic, build: build))
+    }
 
     public var isEmpty: Bool { audit.isEmpty && records.isEmpty }
+
+    /// The topics of every staged record, audit records first.
+    var topics: [String] { (audit + records).map(\.topic) }
+
+    func builtAudit() throws -> [ProducerRecord] { try audit.map { try $0.build() } }
+    func builtRecords() throws -> [ProducerRecord] { try records.map { try $0.build() } }
 
     mutating func append(_ other: StagedRecords) {
         audit += other.audit
@@ -80,8 +107,8 @@ extension BatchEventHandler {
         var records = StagedRecords()
         try await prepare([event])
         let effect = try await stage(event, into: &records)
-        if !records.audit.isEmpty { try await producer.send(batch: records.audit) }
-        if !records.records.isEmpty { try await producer.send(batch: records.records) }
+        if !records.audit.isEmpty { try await producer.send(batch: records.builtAudit()) }
+        if !records.records.isEmpty { try await producer.send(batch: records.builtRecords()) }
         try await finish([effect])
     }
 }

@@ -89,17 +89,26 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
             while start < batch.endIndex {
                 let end = min(start + chunkSize, batch.endIndex)
                 let chunk = try await stageChunk(batch[start..<end], member)
+                let overlaps = commitEvery == nil && !chunk.interrupted && !chunk.done.isEmpty
                 // The previous batch's records go out before this one's (order per key).
+                var written: StagedChunk?
                 if let landing = flight {
                     flight = nil
-                    guard try await land(landing, member) else { return }
+                    let step = await landing.attempt.value
+                    if step == 3 && overlaps {
+                        written = landing.chunk
+                    } else {
+                        guard try await settle(landing.chunk, from: step, member) else { return }
+                    }
                 }
-                if commitEvery == nil && !chunk.interrupted && !chunk.done.isEmpty {
+                if overlaps {
                     // Its records are written while the next batch is polled and staged.
                     flight = Flight(chunk: chunk, attempt: Task { await writeOnce(chunk) })
                 } else {
                     guard try await settle(chunk, from: 0, member) else { return }
                 }
+                // The previous batch, written and applied, is committed while this one is written.
+                if let written { guard try await settle(written, from: 3, member) else { return } }
                 if chunk.interrupted { return }
                 start = end
             }
@@ -234,7 +243,7 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
         for (topic, records) in Dictionary(grouping: done, by: \.topic) {
             HubMetrics.recordsConsumed(topic: topic, service: service, count: records.count)
         }
-        for (topic, records) in Dictionary(grouping: staged.audit + staged.records, by: \.topic) {
+        for (topic, records) in Dictionary(grouping: staged.topics, by: { $0 }) {
             HubMetrics.recordsProduced(topic: topic, service: service, count: records.count)
         }
         HubMetrics.processingDuration(service: service, ContinuousClock.now - started, count: done.count)
@@ -276,12 +285,19 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
     /// The disclosure log is acknowledged before anything it records is written.
     private func write(_ staged: StagedRecords, _ effects: [Handler.Effect], step: inout Int) async throws {
         let producer = deadLetters.producer
+        var built: [ProducerRecord]?
         if step == 0 {
-            if !staged.audit.isEmpty { try await producer.send(batch: staged.audit) }
+            if !staged.audit.isEmpty {
+                // The second wave is encoded while the first waits for its acknowledgements.
+                async let rest = staged.builtRecords()
+                try await producer.send(batch: try staged.builtAudit())
+                built = try await rest
+            }
             step = 1
         }
         if step == 1 {
-            if !staged.records.isEmpty { try await producer.send(batch: staged.records) }
+            let records = try built ?? staged.builtRecords()
+            if !records.isEmpty { try await producer.send(batch: records) }
             step = 2
         }
         if step == 2 {
