@@ -89,4 +89,52 @@ struct EventConsumerServiceTests {
                 "a transient failure is retried without limit, never dead-lettered")
         await producer.close()
     }
+
+    /// An event whose output the producer refuses for good (a record over the size limit) is
+    /// dead-lettered as `output-refused`, alone: the batch is completed event by event, and
+    /// every other event's record is written and committed.
+    @Test func anEventWhoseOutputIsRefusedForGoodIsDeadLetteredAlone() async throws {
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
+        defer { cluster.shutdown() }
+        for topic in ["refusals-in", "refusals-out", Topics.deadLetter] { try cluster.createTopic(topic, partitions: 1) }
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), logger: logger)
+        let publisher = EventPublisher(producer: producer, source: "/tests")
+        for i in 0..<20 {
+            let consent = ConsentGiven(consentId: "c\(i)", subjectId: "subject-\(i)", domain: .housing, givenAt: Date())
+            try await producer.send(publisher.record(consent, topic: "refusals-in", key: "subject-\(i)", id: "event-\(i)",
+                                                     subject: nil, trace: .random()))
+        }
+        let consumer = try KafkaConsumer(configuration: fastConsumerConfiguration(cluster.bootstrapServers),
+                                         options: ConsumerOptions(groupID: "refusals", topics: ["refusals-in"]), logger: logger)
+        let service = EventConsumerService(name: "refusals", consumer: consumer,
+                                           deadLetters: DeadLetterWriter(producer: producer, service: "tests"), logger: logger,
+                                           maxAttempts: 2, handler: CopyingHandler(oversized: "event-7"))
+        try await withServices([service]) {
+            // The events before the refused one may be copied more than once (the batch was
+            // tried whole before it was completed event by event); each is there at least once.
+            let expected = Set((0..<20).filter { $0 != 7 }.map { "event-\($0)" })
+            try await waitUntil("every other event is copied", timeout: .seconds(90)) {
+                let copied = try await readTopic(cluster.bootstrapServers, "refusals-out", atLeast: 1_000, timeout: .seconds(12))
+                return Set(copied.compactMap(\.keyText)) == expected
+            }
+            let dead = try await readTopic(cluster.bootstrapServers, Topics.deadLetter, atLeast: 1)
+            #expect(dead.count == 1)
+            #expect(dead.first?.headers.text(DeadLetterHeader.reason) == "output-refused")
+            #expect(dead.first?.headers.text(CloudEventHeader.id) == "event-7")
+        }
+        await producer.close()
+    }
+}
+
+/// Copies every event to `refusals-out`, keyed by its id; one event's copy is larger than
+/// any broker takes.
+private struct CopyingHandler: BatchEventHandler {
+    let oversized: String
+
+    func stage(_ event: ReceivedEvent, into records: inout StagedRecords) async throws {
+        let size = event.envelope.id == oversized ? 3_000_000 : 100
+        records.write(ProducerRecord(topic: "refusals-out", key: event.envelope.id, value: Array(repeating: 0x61, count: size)))
+    }
+
+    func finish(_ effects: [Void]) async throws {}
 }
