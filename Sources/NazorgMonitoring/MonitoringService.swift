@@ -43,15 +43,21 @@ public enum MonitoringService {
 }
 
 /// Folds the FlowObserved events of a batch into the read model, in one transaction.
-struct FeedHandler: BatchEventHandler {
+/// Public so a benchmark can run the real handler in a consumer service of its own.
+public struct FeedHandler: BatchEventHandler {
     let store: any MonitoringStore
     let logger: Logger
 
-    func stage(_ event: ReceivedEvent, into records: inout StagedRecords) async throws -> FlowObserved {
+    public init(store: any MonitoringStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    public func stage(_ event: ReceivedEvent, into records: inout StagedRecords) async throws -> FlowObserved {
         try event.decode(FlowObserved.self)
     }
 
-    func finish(_ observations: [FlowObserved]) async throws {
+    public func finish(_ observations: [FlowObserved]) async throws {
         let applied = try await store.apply(observations)
         logger.debug("observations applied", metadata: [
             "observations.new": "\(applied)", "observations.repeated": "\(observations.count - applied)",

@@ -109,6 +109,21 @@ struct ReadModelTests {
         #expect(try await store.summary() == Feed.standardSummary)
     }
 
+    @Test func fileStoreAppliesABatchWithRepeatsOnceAndKeepsTheModelWhenReopened() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("monitoring-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("monitoring.sqlite").path
+        do {
+            let store = try SQLiteMonitoringStore(path: path)
+            #expect(try await store.apply(Feed.standard + Feed.standard.reversed()) == Feed.standard.count)
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        }
+        let reopened = try SQLiteMonitoringStore(path: path)
+        #expect(try await reopened.apply(Feed.standard) == 0)
+        #expect(try await reopened.summary() == Feed.standardSummary)
+    }
+
     @Test func statusBeforeAssignmentKeepsTheStatusAndTheAssignedPartner() async throws {
         let result = try await summary(after: [
             Feed.status("s-1", task: "t-1", partner: "test-schuldhulp", .accepted, 10),
