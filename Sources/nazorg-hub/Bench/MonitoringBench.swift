@@ -95,7 +95,7 @@ struct MonitoringBench: AsyncParsableCommand {
         print(String(format: "  SQLite on disk, MiB %7.1f   (database %.1f + WAL %.1f; no target)   rounds in order: %@",
                      median(onDisk), median(results.map { mib($0.fileBytes) }), median(results.map { mib($0.walBytes) }),
                      inOrder(onDisk, "%.1f")))
-        print(String(format: "  of which in the read model's transactions, s: %@ (the rest: polling, decoding, committing offsets)",
+        print(String(format: "  in the read model's transactions, s: %@ (overlapping the consumer's polling, decoding and commits where it pipelines)",
                      inOrder(results.map(\.applying), "%.1f")))
         print(String(format: "  start-up until the first batch was applied (group join, first fetch; not timed), s: %@",
                      inOrder(results.map(\.startup), "%.2f")))
