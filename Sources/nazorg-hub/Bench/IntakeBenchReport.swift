@@ -25,11 +25,8 @@ struct IntakeBenchReport {
     var met: Bool { throughputMet && latencyMet && notAccepted == 0 && missingFromKafka == 0 && rateHeld && intakeExit == 0 }
 
     func print() {
-        func verdict(_ ok: Bool) -> String { ok ? "met" : "MISSED" }
         func line(_ name: String, _ value: String, _ target: String = "", _ ok: Bool? = nil) {
-            var text = "  " + padded(name, 15) + value
-            if !target.isEmpty { text = padded(text, 62) + "  target " + target + (ok.map { ": " + verdict($0) } ?? "") }
-            printFlushed(text)
+            summaryLine(name, value, target: target, ok: ok)
         }
         let statuses = summary.statuses.sorted { $0.key < $1.key }.map { "\($0.key): \(grouped($0.value))" }.joined(separator: ", ")
         printFlushed("nazorg-hub bench intake: POST /v1/notices at \(grouped(rate))/s offered for \(duration) s over \(connections) connections "
@@ -54,7 +51,3 @@ struct IntakeBenchReport {
     }
 }
 
-/// `text` padded with spaces to `width`; longer text is kept whole.
-private func padded(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
-}

@@ -10,13 +10,19 @@ final class ServiceProcess {
 
     let name: String
     let logPath: String
+    /// Where standard output goes when it is kept apart from the log (see ``firstOutputLine(timeout:)``).
+    let outputPath: String?
     private let process = Process()
 
     /// Starts `nazorg-hub` with `arguments`. `wrapper` runs it under another program (for
-    /// example `valgrind --tool=callgrind`), which must keep the process id.
-    init(name: String, arguments: [String], environment: [String: String], logPath: String, wrapper: [String] = []) throws {
+    /// example `valgrind --tool=callgrind`), which must keep the process id. With `outputPath`,
+    /// standard output goes to a file of its own (the broker prints its bootstrap list there);
+    /// otherwise both streams go to `logPath`.
+    init(name: String, arguments: [String], environment: [String: String], logPath: String, outputPath: String? = nil,
+         wrapper: [String] = []) throws {
         self.name = name
         self.logPath = logPath
+        self.outputPath = outputPath
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let command = wrapper.isEmpty ? [executable] + arguments : try [Self.resolve(wrapper[0])] + wrapper.dropFirst() + [executable] + arguments
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -27,9 +33,31 @@ final class ServiceProcess {
         // One handle for both, so the two streams share one file offset.
         let log = FileHandle(forWritingAtPath: logPath)
         process.standardError = log
-        process.standardOutput = log
+        if let outputPath {
+            _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: outputPath)
+        } else {
+            process.standardOutput = log
+        }
         try process.run()
     }
+
+    /// The first complete line on standard output (needs `outputPath`).
+    func firstOutputLine(timeout: Duration) async throws -> String {
+        guard let outputPath else { throw Failure(description: "\(name)'s standard output is not kept apart") }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            if let newline = output.firstIndex(of: "\n") { return String(output[..<newline]) }
+            guard process.isRunning else {
+                throw Failure(description: "\(name) exited with \(process.terminationStatus) before it printed a line; see \(logPath)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw Failure(description: "\(name) printed no line within \(timeout); see \(logPath)")
+    }
+
+    var isRunning: Bool { process.isRunning }
 
     var pid: Int32 { process.processIdentifier }
 

@@ -177,6 +177,8 @@ struct AnswerTally: Sendable {
     let success: Int
     var statuses: [Int: Int] = [:]
     var successIDs: Set<String> = []
+    /// When each successful answer arrived (wrk's `CLOCK_REALTIME`, µs since 1970), by answer id.
+    var successTimes: [String: Int64] = [:]
     var count: Int { statuses.values.reduce(0, +) }
     var failures: Int { count - statuses[success, default: 0] }
 }
@@ -214,7 +216,11 @@ struct AnswerLogReader {
         let fields = line.split(separator: " ")
         guard fields.count == 3, let status = Int(fields[0]) else { return }
         tally.statuses[status, default: 0] += 1
-        if status == tally.success { tally.successIDs.insert(String(fields[2])) }
+        if status == tally.success {
+            let id = String(fields[2])
+            tally.successIDs.insert(id)
+            if let time = Int64(fields[1]) { tally.successTimes[id] = time }
+        }
     }
 }
 
