@@ -57,35 +57,35 @@ public struct FilterEngine: BatchEventHandler {
                 throw PoisonEvent(reason: "invalid-payload", detail: "the \(type.rawValue) body does not match its schema")
             }
             try observe(into: &out, FlowObserved(observationId: "", sourceEventType: type, subjectId: notice.subjectId,
-                                           municipality: notice.municipality, occurredAt: envelope.time), envelope)
+                                                 municipality: notice.municipality, occurredAt: envelope.time), envelope)
         case .taskAssigned:
             let task = try event.decode(TaskAssigned.self)
             try await offer(task, sourceEventId: envelope.id, trace: envelope.traceparent, into: &out, &effect)
             try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .taskAssigned, subjectId: task.subjectId,
-                                           municipality: task.municipality, caseId: task.caseId, taskId: task.taskId,
-                                           domain: task.domain, partnerId: task.partnerId, occurredAt: envelope.time), envelope)
+                                                 municipality: task.municipality, caseId: task.caseId, taskId: task.taskId,
+                                                 domain: task.domain, partnerId: task.partnerId, occurredAt: envelope.time), envelope)
         case .caseOpened:
             let opened = try event.decode(CaseOpened.self)
             try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .caseOpened, subjectId: opened.subjectId,
-                                           municipality: opened.municipality, caseId: opened.caseId,
-                                           occurredAt: envelope.time), envelope)
+                                                 municipality: opened.municipality, caseId: opened.caseId,
+                                                 occurredAt: envelope.time), envelope)
         case .taskStatusChanged:
             let status = try event.decode(TaskStatusChanged.self)
             guard let subjectId = status.subjectId else {
                 throw PoisonEvent(reason: "missing-subject", detail: "a case-event TaskStatusChanged names no subject")
             }
             try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .taskStatusChanged, subjectId: subjectId,
-                                           caseId: status.caseId, taskId: status.taskId, domain: status.domain,
-                                           partnerId: status.partnerId, status: status.status, occurredAt: envelope.time), envelope)
+                                                 caseId: status.caseId, taskId: status.taskId, domain: status.domain,
+                                                 partnerId: status.partnerId, status: status.status, occurredAt: envelope.time), envelope)
         case .escalationRaised:
             let escalation = try event.decode(EscalationRaised.self)
             try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .escalationRaised, subjectId: escalation.subjectId,
-                                           caseId: escalation.caseId, taskId: escalation.taskId, reason: escalation.reason,
-                                           occurredAt: envelope.time), envelope)
+                                                 caseId: escalation.caseId, taskId: escalation.taskId, reason: escalation.reason,
+                                                 occurredAt: envelope.time), envelope)
         case .caseClosed:
             let closed = try event.decode(CaseClosed.self)
             try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .caseClosed, subjectId: closed.subjectId,
-                                           caseId: closed.caseId, occurredAt: envelope.time), envelope)
+                                                 caseId: closed.caseId, occurredAt: envelope.time), envelope)
         case .consentGiven:
             // The order in which statements arrive decides, never a time inside them: one
             // partition per person keeps a person's statements in the order intake took them.
