@@ -84,6 +84,7 @@ struct E2EBench: AsyncParsableCommand {
         printFlushed("warning: this is a debug build; benchmark figures need `swift build -c release`")
         #endif
         let wrkPath = try WrkLoad.locate(wrk)
+        ChildProcesses.stopOnInterrupt()
         let files = FileManager.default
         let runID = E2EHub.randomHex(bytes: 4)
         let work = files.temporaryDirectory.appendingPathComponent("nazorg-bench-e2e-\(runID)").path
