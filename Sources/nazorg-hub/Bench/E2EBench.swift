@@ -12,14 +12,14 @@ struct E2EBench: AsyncParsableCommand {
         commandName: "e2e",
         abstract: "Latency from intake's 202 to the partner webhook, every service its own process, at a fixed notice rate.",
         discussion: """
-            Starts `nazorg-hub broker` and then intake, planning, filter, adapters and monitoring,
-            each as a process of its own with key files, a partner directory, the policies and
-            caller tokens, plus the partners' webhooks as an HTTP server in this process. wrk
-            (Debian's package: apt-get install -y wrk) sends D&R plans at --rate for --duration,
-            each about a new person with one need for a partner whose tasks need no consent, so
-            every notice leads to exactly one webhook delivery. Each delivery is tied back to its
-            notice's 202 through the hub's topics (see E2ETrail). Near the end of the run every
-            service's /metrics is scraped and saved. Target: p99 below 250 ms, every notice
+            Starts `nazorg-hub broker` and then intake, planning, filter, adapters and monitoring, \
+            each as a process of its own with key files, a partner directory, the policies and \
+            caller tokens, plus the partners' webhooks as an HTTP server in this process. wrk \
+            (Debian's package: apt-get install -y wrk) sends D&R plans at --rate for --duration, \
+            each about a new person with one need for a partner whose tasks need no consent, so \
+            every notice leads to exactly one webhook delivery. Each delivery is tied back to its \
+            notice's 202 through the hub's topics (see E2ETrail). Near the end of the run every \
+            service's /metrics is scraped and saved. Target: p99 below 250 ms, every notice \
             delivered exactly once, every service exiting 0 on SIGTERM.
             """)
 
@@ -84,6 +84,7 @@ struct E2EBench: AsyncParsableCommand {
         printFlushed("warning: this is a debug build; benchmark figures need `swift build -c release`")
         #endif
         let wrkPath = try WrkLoad.locate(wrk)
+        ChildProcesses.stopOnInterrupt()
         let files = FileManager.default
         let runID = E2EHub.randomHex(bytes: 4)
         let work = files.temporaryDirectory.appendingPathComponent("nazorg-bench-e2e-\(runID)").path

@@ -73,6 +73,7 @@ struct IntakeBench: AsyncParsableCommand {
         printFlushed("warning: this is a debug build; benchmark figures need `swift build -c release`")
         #endif
         let wrkPath = try WrkLoad.locate(wrk)
+        ChildProcesses.stopOnInterrupt()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-bench-intake-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 

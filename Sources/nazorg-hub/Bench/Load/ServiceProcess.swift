@@ -40,6 +40,7 @@ final class ServiceProcess {
             process.standardOutput = log
         }
         try process.run()
+        ChildProcesses.started(process.processIdentifier)
     }
 
     /// The first complete line on standard output (needs `outputPath`).
@@ -93,6 +94,7 @@ final class ServiceProcess {
     /// Sends SIGTERM and waits for the exit (SIGKILL after `timeout`); returns the exit
     /// status, or nil when it had to be killed.
     func stop(timeout: Duration) async -> Int32? {
+        defer { ChildProcesses.ended(pid) }
         guard process.isRunning else { return process.terminationStatus }
         kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + timeout

@@ -85,6 +85,8 @@ struct WrkLoad: Sendable {
         let cpuBefore = ChildrenCPU.seconds()
         let start = ContinuousClock.now
         try process.run()
+        ChildProcesses.started(process.processIdentifier)
+        defer { ChildProcesses.ended(process.processIdentifier) }
         var reader = AnswerLogReader(directory: logDirectory)
         var nextReport = start + progressInterval
         // Polled rather than awaited: the loop reads the answer logs for progress anyway, and
