@@ -34,6 +34,8 @@ public final class KafkaConsumer: Sendable {
             "auto.offset.reset": options.startFrom.rawValue,
             "enable.partition.eof": "false",
             "fetch.wait.max.ms": "100",
+            // Small requests (fetches, commits, heartbeats) go out at once, as the producer's do.
+            "socket.nagle.disable": "true",
             "session.timeout.ms": "10000",
             "heartbeat.interval.ms": "1000",
         ]
