@@ -133,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NazorgContractsTests",
-            dependencies: ["NazorgContracts"],
+            dependencies: ["NazorgContracts", "NazorgTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

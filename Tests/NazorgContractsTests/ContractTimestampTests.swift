@@ -1,4 +1,5 @@
 import Foundation
+import NazorgTestSupport
 import Testing
 @testable import NazorgContracts
 
@@ -6,20 +7,8 @@ import Testing
 /// on every instant, and refuse what it refuses.
 @Suite("Contract timestamps")
 struct ContractTimestampTests {
-    /// SplitMix64, seeded, so a failing case can be replayed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func formattingAgreesWithFoundationFromYearZeroToNineThousandNineHundredNinetyNine() {
-        var random = Seeded(state: 20261123)
+        var random = SeededGenerator(seed: 20261123)
         let edges: [Int64] = [0, -1, 951_782_400_000, 1_795_442_709_045, -62_167_219_200_000, 253_402_300_799_999,
                               -2_208_988_800_001, 1_709_164_800_000, 4_107_542_400_000]
         let samples = edges + (0..<20_000).map { _ in Int64.random(in: -62_167_219_200_000...253_402_300_799_999, using: &random) }

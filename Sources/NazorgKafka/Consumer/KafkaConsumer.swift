@@ -159,16 +159,12 @@ public final class KafkaConsumer: Sendable {
         let (client, destroyed) = (self.client, self.destroyed)
         try await runBlocking(on: blockingQueue) {
             guard !destroyed.isSet else { throw KafkaError.closed("consumer") }
-            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
-            let err = rd_kafka_assignment(client.handle, &list)
-            guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let list else {
-                throw KafkaError(err, while: "reading the consumer's assignment")
-            }
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            guard list.pointee.cnt > 0 else { return }
-            let changed = pause ? rd_kafka_pause_partitions(client.handle, list) : rd_kafka_resume_partitions(client.handle, list)
-            guard changed == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                throw KafkaError(changed, while: pause ? "pausing partitions" : "resuming partitions")
+            try withAssignment(client) { list in
+                guard list.pointee.cnt > 0 else { return }
+                let changed = pause ? rd_kafka_pause_partitions(client.handle, list) : rd_kafka_resume_partitions(client.handle, list)
+                guard changed == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    throw KafkaError(changed, while: pause ? "pausing partitions" : "resuming partitions")
+                }
             }
         }
     }
@@ -178,15 +174,11 @@ public final class KafkaConsumer: Sendable {
         let (client, destroyed) = (self.client, self.destroyed)
         return try await runBlocking(on: blockingQueue) {
             guard !destroyed.isSet else { throw KafkaError.closed("consumer") }
-            var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
-            let err = rd_kafka_assignment(client.handle, &list)
-            guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let list else {
-                throw KafkaError(err, while: "reading the consumer's assignment")
-            }
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            return (0..<Int(list.pointee.cnt)).map { i in
-                let element = list.pointee.elems[i]
-                return TopicPartition(topic: String(cString: element.topic), partition: element.partition)
+            return try withAssignment(client) { list in
+                (0..<Int(list.pointee.cnt)).map { i in
+                    let element = list.pointee.elems[i]
+                    return TopicPartition(topic: String(cString: element.topic), partition: element.partition)
+                }
             }
         }
     }
@@ -272,6 +264,16 @@ public struct TopicPartition: Sendable, Hashable {
 
 struct QueueHandle: @unchecked Sendable {
     let pointer: OpaquePointer
+}
+
+/// Runs `body` with the member's current assignment. Runs on the consumer's queue.
+private func withAssignment<T>(_ client: NativeClient,
+                               _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) throws -> T) throws -> T {
+    var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+    let err = rd_kafka_assignment(client.handle, &list)
+    guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { throw KafkaError(err, while: "reading the consumer's assignment") }
+    defer { rd_kafka_topic_partition_list_destroy(list) }
+    return try body(list)
 }
 
 /// Serves a rebalance on the consumer's own thread (inside a poll).

@@ -35,11 +35,7 @@ struct KafkaBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "nazorg.bench")
-        logger.logLevel = .error
-        #if DEBUG
-        print("warning: this is a debug build; benchmark figures need `swift build -c release`")
-        #endif
+        let logger = benchLogger("nazorg.bench")
         let value = [UInt8](repeating: 0x61, count: size)
         var results: [String: [Double]] = [:]
         var startups: [Double] = []
@@ -153,4 +149,14 @@ struct KafkaBench: AsyncParsableCommand {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// A quiet logger for a benchmark, after a warning when the build is not a release build.
+func benchLogger(_ label: String = "nazorg.bench") -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = .error
+    #if DEBUG
+    printFlushed("warning: this is a debug build; benchmark figures need `swift build -c release`")
+    #endif
+    return logger
 }

@@ -78,11 +78,7 @@ struct E2EBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "nazorg.bench.e2e")
-        logger.logLevel = .error
-        #if DEBUG
-        printFlushed("warning: this is a debug build; benchmark figures need `swift build -c release`")
-        #endif
+        let logger = benchLogger("nazorg.bench.e2e")
         let wrkPath = try WrkLoad.locate(wrk)
         ChildProcesses.stopOnInterrupt()
         let files = FileManager.default

@@ -46,11 +46,7 @@ struct FilterBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "nazorg.bench")
-        logger.logLevel = .error
-        #if DEBUG
-        print("warning: this is a debug build; benchmark figures need `swift build -c release`")
-        #endif
+        let logger = benchLogger("nazorg.bench")
         let policySet = try PolicySet.load(directory: policies)
         let partnerIDs = try PartnerPseudonymizer(secret: Array("bench-filter-partner-key-not-a-secret-0123456789".utf8))
         var generated: BenchTasks?

@@ -67,11 +67,7 @@ struct IntakeBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "nazorg.bench.intake")
-        logger.logLevel = .error
-        #if DEBUG
-        printFlushed("warning: this is a debug build; benchmark figures need `swift build -c release`")
-        #endif
+        let logger = benchLogger("nazorg.bench.intake")
         let wrkPath = try WrkLoad.locate(wrk)
         ChildProcesses.stopOnInterrupt()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-bench-intake-\(UUID().uuidString.prefix(8))").path

@@ -49,11 +49,7 @@ struct MonitoringBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "nazorg.bench")
-        logger.logLevel = .error
-        #if DEBUG
-        print("warning: this is a debug build; benchmark figures need `swift build -c release`")
-        #endif
+        let logger = benchLogger("nazorg.bench")
         var results: [RoundResult] = []
         var feed: LoadedFeed?
         for round in 0..<rounds {
