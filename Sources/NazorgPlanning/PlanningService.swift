@@ -5,6 +5,7 @@ import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
 import ServiceLifecycle
+import Synchronization
 
 /// The coordinator's engine: opens cases from PI notices, assigns tasks to partners,
 /// records partner answers, and publishes what it decided on the case-event topic.
@@ -36,13 +37,16 @@ public enum PlanningService {
 }
 
 /// Applies inputs to the store and publishes the resulting events before the inputs are
-/// committed: per batch, each input is decided and stored with its outbox in its own
-/// transaction (`stage`), then the whole outbox is published at once (`finish`).
+/// committed. Per batch: every input is decided and stored with its outbox in one
+/// transaction (`prepare`), each event then learns its outcome (`stage`: a refused one goes
+/// to the dead letters), and the whole outbox is published at once (`finish`).
 public struct PlanningEngine: BatchEventHandler {
     let store: any PlanningStore
     let planner: Planner
     let publisher: EventPublisher
     let logger: Logger
+    /// The outcomes the last `prepare` reached, by event id, until each event is staged.
+    private let prepared = PreparedOutcomes()
 
     public init(store: any PlanningStore, planner: Planner, publisher: EventPublisher, logger: Logger) {
         self.store = store
@@ -54,14 +58,33 @@ public struct PlanningEngine: BatchEventHandler {
     /// Applies one input alone, then publishes the outbox in decision order: what a crash
     /// left behind goes out before this input's own events.
     @Sendable public func handle(_ event: ReceivedEvent) async throws {
-        try await apply(event)
+        try report(try await store.apply([try input(for: event)]).first ?? .alreadyApplied, event.envelope)
         try await publishOutbox()
     }
 
-    /// Decides the input and stores the change with its outbox; the outbox is published
-    /// when the batch finishes.
+    /// Applies the batch in one transaction. An event whose body cannot be read is left out:
+    /// staging it refuses it.
+    public func prepare(_ events: [ReceivedEvent]) async throws {
+        prepared.outcomes.withLock { $0 = [:] }
+        let inputs = events.compactMap { try? input(for: $0) }
+        let outcomes = try await store.apply(inputs)
+        prepared.outcomes.withLock { prepared in
+            for (input, outcome) in zip(inputs, outcomes) { prepared[input.eventId] = outcome }
+        }
+    }
+
+    /// Reports the outcome the batch's transaction reached for the event, or applies the event
+    /// alone when the batch was not prepared (a repeat is harmless: the store knows it).
+    /// The outbox is published when the batch finishes.
     public func stage(_ event: ReceivedEvent, into records: inout StagedRecords) async throws {
-        try await apply(event)
+        let id = event.envelope.id
+        let outcome: PlanningOutcome
+        if let known = prepared.outcomes.withLock({ $0.removeValue(forKey: id) }) {
+            outcome = known
+        } else {
+            outcome = try await store.apply([try input(for: event)]).first ?? .alreadyApplied
+        }
+        try report(outcome, event.envelope)
     }
 
     /// Publishes the outbox of the whole batch, in decision order, before it is committed.
@@ -69,7 +92,8 @@ public struct PlanningEngine: BatchEventHandler {
         try await publishOutbox()
     }
 
-    private func apply(_ event: ReceivedEvent) async throws {
+    /// The store's input for an event: whose case it concerns and the planner's decision.
+    private func input(for event: ReceivedEvent) throws -> PlanningInput {
         let envelope = event.envelope
         let now = Date()
         let planner = self.planner
@@ -80,32 +104,33 @@ public struct PlanningEngine: BatchEventHandler {
             } catch {
                 throw PoisonEvent(reason: "invalid-payload", detail: "the \(envelope.type.rawValue) body does not match its schema")
             }
-            let applied = try await store.apply(eventId: envelope.id, subjectId: notice.subjectId) { existing, tasks in
+            return PlanningInput(eventId: envelope.id, owner: .subject(notice.subjectId)) { _, existing, tasks in
                 try planner.decide(notice: notice, eventId: envelope.id, trace: envelope.traceparent, now: now,
                                    existing: existing, tasks: tasks)
             }
-            log(applied, envelope)
         } else if envelope.type == .taskStatusChanged {
             let status = try event.decode(TaskStatusChanged.self)
             // Reports about a task name only the task: planning knows whose it is.
-            guard let subjectId = try await store.subjectId(ofTask: status.taskId) else {
-                throw PoisonEvent(reason: "unknown-task", detail: "planning never assigned a task with this id")
+            return PlanningInput(eventId: envelope.id, owner: .ownerOfTask(status.taskId)) { subjectId, existing, tasks in
+                if let named = status.subjectId, named != subjectId {
+                    throw PoisonEvent(reason: "wrong-subject", detail: "the task belongs to another person")
+                }
+                return try planner.decide(status: status, eventId: envelope.id, trace: envelope.traceparent, now: now,
+                                          existing: existing, tasks: tasks)
             }
-            if let named = status.subjectId, named != subjectId {
-                throw PoisonEvent(reason: "wrong-subject", detail: "the task belongs to another person")
-            }
-            let applied = try await store.apply(eventId: envelope.id, subjectId: subjectId) { existing, tasks in
-                try planner.decide(status: status, eventId: envelope.id, trace: envelope.traceparent, now: now,
-                                   existing: existing, tasks: tasks)
-            }
-            log(applied, envelope)
         } else {
             throw PoisonEvent(reason: "unexpected-type", detail: "planning does not handle \(envelope.type.rawValue)")
         }
     }
 
-    private func log(_ applied: Bool, _ envelope: EventEnvelope) {
-        logger.debug(applied ? "planning input applied" : "planning input already applied", metadata: [
+    private func report(_ outcome: PlanningOutcome, _ envelope: EventEnvelope) throws {
+        let message: Logger.Message
+        switch outcome {
+        case .refused(let refusal): throw refusal
+        case .applied: message = "planning input applied"
+        case .alreadyApplied: message = "planning input already applied"
+        }
+        logger.debug(message, metadata: [
             "event.id": .string(envelope.id), "event.type": .string(envelope.type.rawValue),
             "trace.id": .string(envelope.traceparent.traceID),
         ])
@@ -124,6 +149,11 @@ public struct PlanningEngine: BatchEventHandler {
             try await store.removeFromOutbox(pending.map(\.eventId))
         }
     }
+}
+
+/// What the last prepared batch came to, by event id; one consumer prepares and stages.
+private final class PreparedOutcomes: Sendable {
+    let outcomes = Mutex<[String: PlanningOutcome]>([:])
 }
 
 /// Publishes what planning decided but Kafka has not yet confirmed: at start (what a crash

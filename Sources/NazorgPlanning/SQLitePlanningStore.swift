@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NazorgContracts
+import NazorgRuntime
 
 /// ``PlanningStore`` in one SQLite file (WAL mode), through GRDB's serialized writer.
 /// GRDB runs every database call on its own dispatch queue, off the cooperative pool.
@@ -35,28 +36,57 @@ public final class SQLitePlanningStore: PlanningStore {
         return migrator
     }
 
-    public func apply(eventId: String, subjectId: String,
-                      _ decide: @Sendable (CaseRecord?, [TaskRecord]) throws -> PlanningChange) async throws -> Bool {
-        try await database.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM processed_event WHERE event_id = ?", arguments: [eventId]) == true {
-                return false
+    public func apply(_ inputs: [PlanningInput]) async throws -> [PlanningOutcome] {
+        guard !inputs.isEmpty else { return [] }
+        return try await database.write { db in
+            let processedAt = ContractCoding.timestamp(Date())
+            return try inputs.map { input in
+                var outcome = PlanningOutcome.alreadyApplied
+                // A savepoint per input: a refused input leaves nothing behind, the others stay.
+                try db.inSavepoint {
+                    do {
+                        outcome = try Self.apply(input, processedAt: processedAt, db)
+                    } catch let refusal as PoisonEvent {
+                        outcome = .refused(refusal)
+                        return .rollback
+                    }
+                    return .commit
+                }
+                return outcome
             }
-            let existing = try Self.fetchCase(db, subjectId: subjectId)
-            let tasks = try existing.map { try Self.fetchTasks(db, caseId: $0.caseId) } ?? []
-            let change = try decide(existing, tasks)
-            if let record = change.upsertCase { try Self.save(record, db) }
-            for task in change.upsertTasks { try Self.save(task, db) }
-            for event in change.outbox {
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO outbox (event_id, event_type, topic, record_key, subject, traceparent, event_time, payload)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [event.eventId, event.type.rawValue, event.topic, event.key, event.subject,
-                                     event.traceparent, ContractCoding.timestamp(event.time), event.payload])
-            }
-            try db.execute(sql: "INSERT INTO processed_event (event_id, processed_at) VALUES (?, ?)",
-                           arguments: [eventId, ContractCoding.timestamp(Date())])
-            return true
         }
+    }
+
+    private static func apply(_ input: PlanningInput, processedAt: String, _ db: Database) throws -> PlanningOutcome {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM processed_event WHERE event_id = ?", arguments: [input.eventId]) == true {
+            return .alreadyApplied
+        }
+        let subjectId: String
+        switch input.owner {
+        case .subject(let named):
+            subjectId = named
+        case .ownerOfTask(let taskId):
+            guard let owner = try String.fetchOne(db, sql: "SELECT subject_id FROM planning_task WHERE task_id = ?",
+                                                  arguments: [taskId]) else {
+                throw PoisonEvent(reason: "unknown-task", detail: "planning never assigned a task with this id")
+            }
+            subjectId = owner
+        }
+        let existing = try fetchCase(db, subjectId: subjectId)
+        let tasks = try existing.map { try fetchTasks(db, caseId: $0.caseId) } ?? []
+        let change = try input.decide(subjectId, existing, tasks)
+        if let record = change.upsertCase { try save(record, db) }
+        for task in change.upsertTasks { try save(task, db) }
+        for event in change.outbox {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO outbox (event_id, event_type, topic, record_key, subject, traceparent, event_time, payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [event.eventId, event.type.rawValue, event.topic, event.key, event.subject,
+                                 event.traceparent, ContractCoding.timestamp(event.time), event.payload])
+        }
+        try db.execute(sql: "INSERT INTO processed_event (event_id, processed_at) VALUES (?, ?)",
+                       arguments: [input.eventId, processedAt])
+        return .applied
     }
 
     public func caseRecord(subjectId: String) async throws -> CaseRecord? {
@@ -65,12 +95,6 @@ public final class SQLitePlanningStore: PlanningStore {
 
     public func tasks(caseId: UUID) async throws -> [TaskRecord] {
         try await database.read { db in try Self.fetchTasks(db, caseId: caseId) }
-    }
-
-    public func subjectId(ofTask taskId: String) async throws -> String? {
-        try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT subject_id FROM planning_task WHERE task_id = ?", arguments: [taskId])
-        }
     }
 
     public func pendingOutbox(limit: Int) async throws -> [OutboxEvent] {

@@ -30,6 +30,9 @@ struct IntakeMetricsTests {
             #expect((metrics.value("nazorg_http_requests", ["service": "intake", "route": "/v1/notices", "status": "202"]) ?? 0) >= 1)
             #expect((metrics.value("nazorg_http_requests", ["service": "intake", "route": "/v1/notices", "status": "400"]) ?? 0) >= 1)
             #expect((metrics.value("nazorg_http_request_duration_count", ["service": "intake", "route": "/v1/notices"]) ?? 0) >= 2)
+            // A plan is written as the notice and its consents: two records, counted once acknowledged.
+            #expect((metrics.value("nazorg_records_produced", ["service": "intake", "topic": Topics.intakeNotices]) ?? 0) >= 1)
+            #expect((metrics.value("nazorg_records_produced", ["service": "intake", "topic": Topics.consentEvents]) ?? 0) >= 1)
 
             // The producer's statistics arrive within a few intervals.
             try await waitUntil("the producer reports what it sent") {

@@ -47,6 +47,9 @@ struct PlanningMetricsTests {
             }
             let metrics = try await scrapeMetrics(port: port)
             #expect(metrics.families["nazorg_kafka_consumer_lag"] == "gauge")
+            // The outbox (case opened, task assigned) is counted as planning's, and the notice as consumed.
+            #expect((metrics.value("nazorg_records_produced", ["service": "planning", "topic": Topics.planningCaseEvents]) ?? 0) >= 2)
+            #expect((metrics.value("nazorg_records_consumed", ["service": "planning", "topic": Topics.intakeNotices]) ?? 0) >= 1)
             #expect((metrics.value("nazorg_http_requests", ["service": "planning", "route": "/health/live", "status": "200"]) ?? 0) >= 1)
 
             let events = try await readTopic(cluster.bootstrapServers, Topics.planningCaseEvents, atLeast: 2)

@@ -4,6 +4,7 @@ import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
 import NazorgTestSupport
+import Synchronization
 import Testing
 @testable import NazorgPlanning
 
@@ -137,6 +138,80 @@ struct PlanningTests {
         #expect(try await reopened.pendingOutbox(limit: 100).isEmpty)
     }
 
+    @Test func aBatchIsOneTransactionWhoseInputsSeeEachOtherAndFailAlone() async throws {
+        let (store, _) = try temporaryStore()
+        let planner = self.planner
+        let notice = plan([.housing])
+        let assigned = try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), existing: nil, tasks: [])
+        let task = try #require(assigned.upsertTasks.first)
+        let accepted = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: .accepted,
+                                         changedAt: Date())
+        let stranger = TaskStatusChanged(taskId: "task-nobody-assigned", partnerId: task.partnerId, domain: task.domain,
+                                         status: .accepted, changedAt: Date())
+        func status(_ report: TaskStatusChanged, _ id: String) -> PlanningInput {
+            PlanningInput(eventId: id, owner: .ownerOfTask(report.taskId)) { _, existing, tasks in
+                try planner.decide(status: report, eventId: id, trace: .random(), now: Date(), existing: existing, tasks: tasks)
+            }
+        }
+        let open = PlanningInput(eventId: "evt-1", owner: .subject(subject)) { _, existing, tasks in
+            try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), existing: existing, tasks: tasks)
+        }
+        // The report finds the task the notice before it assigned in the same transaction; the
+        // report about a task nobody assigned is refused alone; the repeat changes nothing.
+        let outcomes = try await store.apply([open, status(stranger, "evt-2"), status(accepted, "evt-3"), open])
+        #expect(outcomes.map(\.label) == ["applied", "refused:unknown-task", "applied", "already-applied"])
+        let record = try #require(try await store.caseRecord(subjectId: subject))
+        #expect(try await store.tasks(caseId: record.caseId).map(\.status) == ["accepted"])
+        #expect(try await store.pendingOutbox(limit: 100).map(\.type) == assigned.outbox.map(\.type) + [.taskStatusChanged])
+
+        // Any other failure takes the whole batch back, the inputs before it included.
+        struct DiskFull: Error {}
+        let other = String(repeating: "6f", count: 16)
+        let second = PlanningInput(eventId: "evt-4", owner: .subject(other)) { _, _, _ in
+            PlanningChange(upsertCase: CaseRecord(caseId: UUID(), subjectId: other, municipality: "GM0363", prisonCode: "PI-TEST",
+                                                  person: person, expectedReleaseDate: nil, status: "open", openedAt: Date()))
+        }
+        let failing = PlanningInput(eventId: "evt-5", owner: .subject(other)) { _, _, _ in throw DiskFull() }
+        await #expect(throws: DiskFull.self) { try await store.apply([second, failing]) }
+        #expect(try await store.caseRecord(subjectId: other) == nil)
+        #expect(try await store.apply([second]).map(\.label) == ["applied"])
+    }
+
+    @Test func theEngineAppliesAPreparedBatchOnceAndRefusesItsPoisonWhenStaged() async throws {
+        let (sqlite, _) = try temporaryStore()
+        let store = CountingPlanningStore(store: sqlite)
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"), logger: logger)
+        let publisher = EventPublisher(producer: producer, source: PlanningService.source)
+        let engine = PlanningEngine(store: store, planner: planner, publisher: publisher, logger: logger)
+        func received(_ notice: IntakeNotice, id: String) throws -> ReceivedEvent {
+            let record = try publisher.record(notice.payload as! DetentionPlanShared, topic: Topics.intakeNotices, key: notice.subjectId,
+                                              id: id, subject: notice.subjectId, trace: .random())
+            return try ReceivedEvent(record: ConsumerRecord(topic: Topics.intakeNotices, partition: 0, offset: 0, key: record.key,
+                                                            value: record.value, headers: record.headers, timestampMilliseconds: nil))
+        }
+        let stranger = TaskStatusChanged(taskId: "task-nobody-assigned", partnerId: "woon-test", domain: .housing,
+                                         status: .accepted, changedAt: Date())
+        let strangerRecord = try publisher.taskStatusRecord(stranger, id: "status-evt", trace: .random())
+        let events = [try received(plan([.housing]), id: "notice-1"),
+                      try ReceivedEvent(record: ConsumerRecord(topic: Topics.partnerStatus, partition: 0, offset: 1,
+                                                               key: strangerRecord.key, value: strangerRecord.value,
+                                                               headers: strangerRecord.headers, timestampMilliseconds: nil)),
+                      try received(plan([.housing, .id], noticeId: "plan-2"), id: "notice-2")]
+        try await engine.prepare(events)
+        #expect(store.calls == [3])
+        var records = StagedRecords()
+        try await engine.stage(events[0], into: &records)
+        await #expect(throws: PoisonEvent.self) { try await engine.stage(events[1], into: &records) }
+        try await engine.stage(events[2], into: &records)
+        #expect(store.calls == [3], "staging a prepared event applies nothing again")
+        let record = try #require(try await sqlite.caseRecord(subjectId: subject))
+        #expect(Set(try await sqlite.tasks(caseId: record.caseId).map(\.domain)) == [.housing, .id])
+        // Unprepared (the batch's transaction failed), an event is applied alone.
+        try await engine.stage(try received(plan([.debts], noticeId: "plan-3"), id: "notice-3"), into: &records)
+        #expect(store.calls == [3, 1])
+        await producer.close()
+    }
+
     @Test func rejectionReturnsTheTaskToTheCoordinatorAsEscalation() throws {
         let change = try planner.decide(notice: plan([.housing]), eventId: "e1", trace: .random(), now: Date(), existing: nil, tasks: [])
         let task = try #require(change.upsertTasks.first)
@@ -177,6 +252,35 @@ struct PlanningTests {
         #expect(types.filter { $0 == .taskAssigned }.count == 2)
         #expect(records.count == 3)
         #expect(records.allSatisfy { $0.keyText == subject })
+    }
+}
+
+/// Counts how many inputs each call to the store applied.
+private final class CountingPlanningStore: PlanningStore {
+    let store: SQLitePlanningStore
+    private let counted = Mutex<[Int]>([])
+    var calls: [Int] { counted.withLock { $0 } }
+
+    init(store: SQLitePlanningStore) { self.store = store }
+
+    func apply(_ inputs: [PlanningInput]) async throws -> [PlanningOutcome] {
+        counted.withLock { $0.append(inputs.count) }
+        return try await store.apply(inputs)
+    }
+
+    func pendingOutbox(limit: Int) async throws -> [OutboxEvent] { try await store.pendingOutbox(limit: limit) }
+    func removeFromOutbox(_ eventIds: [String]) async throws { try await store.removeFromOutbox(eventIds) }
+    func caseRecord(subjectId: String) async throws -> CaseRecord? { try await store.caseRecord(subjectId: subjectId) }
+    func tasks(caseId: UUID) async throws -> [TaskRecord] { try await store.tasks(caseId: caseId) }
+}
+
+extension PlanningOutcome {
+    var label: String {
+        switch self {
+        case .applied: "applied"
+        case .alreadyApplied: "already-applied"
+        case .refused(let refusal): "refused:\(refusal.reason)"
+        }
     }
 }
 

@@ -201,8 +201,7 @@ public struct FilterEngine: BatchEventHandler {
     /// Reports at once what became of a task, outside a batch.
     func reportStatusNow(_ status: TaskStatus, reason: String?, of task: TaskAssigned, sourceEventId: String,
                          trace: TraceParent) async throws {
-        try await publisher.producer.send(try statusRecord(status, reason: reason, of: task, sourceEventId: sourceEventId,
-                                                           trace: trace))
+        try await publisher.send(try statusRecord(status, reason: reason, of: task, sourceEventId: sourceEventId, trace: trace))
     }
 
     private func statusRecord(_ status: TaskStatus, reason: String?, of task: TaskAssigned, sourceEventId: String,

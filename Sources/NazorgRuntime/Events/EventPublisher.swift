@@ -13,6 +13,9 @@ public struct EventPublisher: Sendable {
         self.source = source
     }
 
+    /// The service's name in metrics: the last part of its source.
+    public var service: String { source.split(separator: "/").last.map(String.init) ?? source }
+
     /// Builds the Kafka record of an event without sending it.
     public func record<P: EventPayload>(_ payload: P, topic: String, key: String, id: String,
                                         subject: String?, trace: TraceParent, time: Date = Date()) throws -> ProducerRecord {
@@ -31,14 +34,14 @@ public struct EventPublisher: Sendable {
     @discardableResult
     public func publish<P: EventPayload>(_ payload: P, topic: String, key: String, id: String,
                                          subject: String?, trace: TraceParent, time: Date = Date()) async throws -> DeliveryReport {
-        try await producer.send(record(payload, topic: topic, key: key, id: id, subject: subject, trace: trace, time: time))
+        try await send(record(payload, topic: topic, key: key, id: id, subject: subject, trace: trace, time: time))
     }
 
     /// Publishes a task's status on the partner-status topic as its contract says: keyed by
     /// the task id, naming no person (planning knows whose task it is).
     @discardableResult
     public func publishTaskStatus(_ status: TaskStatusChanged, id: String, trace: TraceParent) async throws -> DeliveryReport {
-        try await producer.send(taskStatusRecord(status, id: id, trace: trace))
+        try await send(taskStatusRecord(status, id: id, trace: trace))
     }
 
     /// The record ``publishTaskStatus(_:id:trace:)`` writes, for a caller that writes it later.
@@ -55,5 +58,21 @@ public struct EventPublisher: Sendable {
     /// Publishes prepared records in order and returns once Kafka acknowledged all of them.
     public func publish(_ records: [ProducerRecord]) async throws {
         try await producer.send(batch: records)
+        count(records)
+    }
+
+    /// Publishes one prepared record and returns once Kafka acknowledged it.
+    @discardableResult
+    public func send(_ record: ProducerRecord) async throws -> DeliveryReport {
+        let report = try await producer.send(record)
+        count([record])
+        return report
+    }
+
+    /// Records written outside a consumer's batch are counted here, once acknowledged.
+    private func count(_ records: [ProducerRecord]) {
+        for (topic, written) in Dictionary(grouping: records, by: \.topic) {
+            HubMetrics.recordsProduced(topic: topic, service: service, count: written.count)
+        }
     }
 }

@@ -18,8 +18,10 @@ public protocol BatchEventHandler: Sendable {
     associatedtype Effect: Sendable
 
     /// Called with every readable event of a batch before the first is staged: a chance to
-    /// read in one go what staging each event would read alone. Only an optimisation: when it
-    /// throws, the batch is staged anyway, and staging must then read for itself.
+    /// read, or do, in one go what staging each event would do alone (planning applies the
+    /// whole batch in one transaction here). Only an optimisation: when it throws, the batch
+    /// is staged anyway, and staging must then do the work itself; staging an event that
+    /// `prepare` handled must repeat nothing harmful.
     func prepare(_ events: [ReceivedEvent]) async throws
 
     /// Decides one event. Records go into `records`; throwing ``PoisonEvent`` or
