@@ -39,6 +39,18 @@ public final class EmbeddedKafkaCluster: Sendable {
         brokerCount = brokers
     }
 
+    /// librdkafka properties for the clients of an embedded cluster. Its brokers hold a fetch
+    /// that finds nothing for the whole `fetch.wait.max.ms`, even when records arrive
+    /// meanwhile, where a real broker answers as soon as they do: a consumer that has caught
+    /// up would wait up to the consumer default of 100 ms at every hop. 10 ms costs idle
+    /// fetches (a few per second per broker and consumer) and no latency.
+    public static let clientProperties = ["fetch.wait.max.ms": "10"]
+
+    /// ``clientProperties`` as `NAZORG_KAFKA_PROPERTIES` takes them.
+    public static var clientPropertiesText: String {
+        clientProperties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+    }
+
     /// Broker ids run from 1 to `brokerCount`.
     public var brokerIDs: ClosedRange<Int32> { 1...Int32(brokerCount) }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NazorgKafka
 import Logging
 import NazorgContracts
 import NazorgRuntime
@@ -46,8 +47,9 @@ struct E2EBench: AsyncParsableCommand {
     @Option(name: .long, help: "Directory of partner policies (YAML).")
     var policies = "Contracts/policies"
 
-    @Option(name: .customLong("kafka-properties"), help: "NAZORG_KAFKA_PROPERTIES for the services (default: none, as deployed).")
-    var kafkaProperties: String?
+    @Option(name: .customLong("kafka-properties"),
+            help: "NAZORG_KAFKA_PROPERTIES for the services (default: what the embedded broker's clients need, \(EmbeddedKafkaCluster.clientPropertiesText); \"\" for librdkafka's own defaults).")
+    var kafkaProperties = EmbeddedKafkaCluster.clientPropertiesText
 
     @Option(name: .customLong("log-level"), help: "LOG_LEVEL of the services (their logs go to files in the work directory).")
     var logLevel = "info"
@@ -213,7 +215,8 @@ struct E2EBench: AsyncParsableCommand {
         }
         let byTrace = trail.tasksByTrace
         return E2EBenchReport(
-            rate: rate, duration: duration, connections: connections, brokers: brokers, run: result, warmup: warmupResult,
+            rate: rate, duration: duration, connections: connections, brokers: brokers, kafkaProperties: kafkaProperties,
+            run: result, warmup: warmupResult,
             outcomes: E2EOutcomes(answers: result.answers.successTimes, trail: trail, tasksByTrace: byTrace, deliveries: deliveries),
             warmupOutcomes: warmupResult.map {
                 E2EOutcomes(answers: $0.answers.successTimes, trail: trail, tasksByTrace: byTrace, deliveries: deliveries)

@@ -4,6 +4,8 @@ import NazorgRuntime
 /// The summary of `bench e2e`: one line per figure with its target, then the verdict.
 struct E2EBenchReport {
     let rate: Int, duration: Int, connections: Int, brokers: Int
+    /// The services' `NAZORG_KAFKA_PROPERTIES`.
+    let kafkaProperties: String
     let run: WrkResult
     let warmup: WrkResult?
     let outcomes: E2EOutcomes
@@ -41,7 +43,8 @@ struct E2EBenchReport {
         let delivered = outcomes.latencies.count
         printFlushed("nazorg-hub bench e2e: D&R plans at \(grouped(rate))/s for \(duration) s (wrk, \(connections) connections); broker "
                      + "(\(brokers) embedded brokers) and intake, planning, filter, adapters, monitoring each its own process; "
-                     + "latency from intake's 202 to the partner webhook receiving the task")
+                     + "latency from intake's 202 to the partner webhook receiving the task; services' NAZORG_KAFKA_PROPERTIES "
+                     + (kafkaProperties.isEmpty ? "empty" : "\"\(kafkaProperties)\""))
         func ms(_ micros: Int64?) -> String { micros.map { String(format: "%.1f ms", Double($0) / 1000) } ?? "-" }
         summaryLine("latency p50", ms(percentile(outcomes.latencies, 50)))
         summaryLine("latency p90", ms(percentile(outcomes.latencies, 90)))

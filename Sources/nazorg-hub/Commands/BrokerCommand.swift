@@ -11,6 +11,10 @@ struct BrokerCommand: AsyncParsableCommand {
         discussion: """
             The first line of output is the bootstrap list. The broker creates every contract topic,
             plus a task topic per partner when --partners is given. Records live in memory only.
+            Services on this broker should set NAZORG_KAFKA_PROPERTIES="fetch.wait.max.ms=10": the
+            embedded broker holds a fetch that finds nothing for the whole wait, even when records
+            arrive meanwhile (a real broker answers at once), so the default wait would add up to
+            100 ms at every consumer hop.
             """)
 
     @Option(name: .long, help: "Number of brokers in the cluster.")
@@ -30,7 +34,8 @@ struct BrokerCommand: AsyncParsableCommand {
         try createTopics(in: cluster, partners: directory, partitions: partitions)
         printFlushed(cluster.bootstrapServers)
         logger.info("embedded broker running", metadata: ["kafka.bootstrap": .string(cluster.bootstrapServers),
-                                                         "kafka.brokers": "\(brokers)"])
+                                                         "kafka.brokers": "\(brokers)",
+                                                         "clients.kafka_properties": .string(EmbeddedKafkaCluster.clientPropertiesText)])
         try await runUntilSignalled([], extra: [EmbeddedBrokerService(cluster: cluster)], logger: logger)
     }
 }

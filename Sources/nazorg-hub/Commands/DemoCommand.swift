@@ -41,7 +41,8 @@ struct DemoCommand: AsyncParsableCommand {
         try createTopics(in: cluster, partners: directory, partitions: nil)
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-demo-\(UUID().uuidString)").path
         func options(_ service: String, _ offset: Int) -> ServiceOptions {
-            ServiceOptions(kafka: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "nazorg-demo-\(service)"),
+            ServiceOptions(kafka: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "nazorg-demo-\(service)",
+                                                     properties: EmbeddedKafkaCluster.clientProperties),
                            port: port + offset, dataDirectory: dataDirectory, groupPrefix: "nazorg-demo")
         }
         // The broker is new each run, so the demo's pseudonym keys are too.
