@@ -158,7 +158,7 @@ public final class SQLitePlanningStore: PlanningStore {
             ON CONFLICT(case_id) DO UPDATE SET municipality = excluded.municipality, prison_code = excluded.prison_code,
                 person_json = excluded.person_json, expected_release_date = excluded.expected_release_date, status = excluded.status
             """, arguments: [record.caseId.uuidString.lowercased(), record.subjectId, record.municipality, record.prisonCode,
-                             try ContractCoding.encoder().encode(record.person), record.expectedReleaseDate?.description,
+                             try ContractJSONEncoder.encode(record.person), record.expectedReleaseDate?.description,
                              record.status, ContractCoding.timestamp(record.openedAt)])
     }
 

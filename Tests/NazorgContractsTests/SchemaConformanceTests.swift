@@ -45,24 +45,29 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
     private func reencode(_ type: EventType, _ data: Data) throws -> Data {
         func roundTrip<P: EventPayload>(_: P.Type) throws -> Data { try P.decodedJSON(data).encodedJSON() }
-        switch type {
-        case .detentionStarted: return try roundTrip(DetentionStarted.self)
-        case .detentionPlanShared: return try roundTrip(DetentionPlanShared.self)
-        case .releaseScheduled: return try roundTrip(ReleaseScheduled.self)
-        case .releaseDateChanged: return try roundTrip(ReleaseDateChanged.self)
-        case .released: return try roundTrip(Released.self)
-        case .transferred: return try roundTrip(Transferred.self)
-        case .noticeWithdrawn: return try roundTrip(NoticeWithdrawn.self)
-        case .caseOpened: return try roundTrip(CaseOpened.self)
-        case .taskAssigned: return try roundTrip(TaskAssigned.self)
-        case .taskStatusChanged: return try roundTrip(TaskStatusChanged.self)
-        case .escalationRaised: return try roundTrip(EscalationRaised.self)
-        case .caseClosed: return try roundTrip(CaseClosed.self)
-        case .consentGiven: return try roundTrip(ConsentGiven.self)
-        case .consentWithdrawn: return try roundTrip(ConsentWithdrawn.self)
-        case .disclosureLogged: return try roundTrip(DisclosureLogged.self)
-        case .flowObserved: return try roundTrip(FlowObserved.self)
-        case .taskOffered: return try roundTrip(TaskOffered.self)
-        }
+        return try roundTrip(payloadType(type))
+    }
+}
+
+/// The Swift type of every event type's payload.
+func payloadType(_ type: EventType) -> any EventPayload.Type {
+    switch type {
+    case .detentionStarted: DetentionStarted.self
+    case .detentionPlanShared: DetentionPlanShared.self
+    case .releaseScheduled: ReleaseScheduled.self
+    case .releaseDateChanged: ReleaseDateChanged.self
+    case .released: Released.self
+    case .transferred: Transferred.self
+    case .noticeWithdrawn: NoticeWithdrawn.self
+    case .caseOpened: CaseOpened.self
+    case .taskAssigned: TaskAssigned.self
+    case .taskStatusChanged: TaskStatusChanged.self
+    case .escalationRaised: EscalationRaised.self
+    case .caseClosed: CaseClosed.self
+    case .consentGiven: ConsentGiven.self
+    case .consentWithdrawn: ConsentWithdrawn.self
+    case .disclosureLogged: DisclosureLogged.self
+    case .flowObserved: FlowObserved.self
+    case .taskOffered: TaskOffered.self
     }
 }

@@ -13,7 +13,7 @@ public protocol SubjectKeyed {
 extension EventPayload {
     /// The payload as contract JSON (sorted keys, millisecond UTC timestamps).
     public func encodedJSON() throws -> Data {
-        try ContractCoding.encoder().encode(self)
+        try ContractJSONEncoder.encode(self)
     }
 
     /// Decodes a payload written by ``encodedJSON()`` or any producer following the schema.
