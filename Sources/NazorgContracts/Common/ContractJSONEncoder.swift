@@ -114,6 +114,12 @@ private struct JSONBytes {
 
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most strings (ids, codes, names) need no escape: copied whole.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for unit in text.utf8 {
             switch unit {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
@@ -124,9 +130,9 @@ private struct JSONBytes {
             case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0x00..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
+                let digit = { (nibble: UInt8) in nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
                 bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          digits[Int(unit >> 4)], digits[Int(unit & 0x0F)]])
+                                          digit(unit >> 4), digit(unit & 0x0F)])
             default: bytes.append(unit)
             }
         }

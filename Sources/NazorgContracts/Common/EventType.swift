@@ -25,11 +25,15 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case taskOffered = "TaskOffered"
 
     /// The CloudEvents type, e.g. `nl.nazorg.DetentionStarted.v1`.
-    public var ceType: String { "nl.nazorg.\(rawValue).v1" }
+    public var ceType: String { Self.names[self]!.ceType }
 
     /// The `$id` of the payload schema, e.g. `urn:nazorg-hub:schema:detention-started:v1`;
     /// also the `ce_dataschema` header value.
-    public var schemaURN: String { "urn:nazorg-hub:schema:\(kebabName):v1" }
+    public var schemaURN: String { Self.names[self]!.schemaURN }
+
+    /// Every event carries its type and schema in headers: built once, not per event.
+    private static let names: [EventType: (ceType: String, schemaURN: String)] = Dictionary(
+        uniqueKeysWithValues: allCases.map { ($0, ("nl.nazorg.\($0.rawValue).v1", "urn:nazorg-hub:schema:\($0.kebabName):v1")) })
 
     /// The schema file under `Contracts/schemas/`, e.g. `detention-started.json`.
     public var schemaFile: String { "\(kebabName).json" }

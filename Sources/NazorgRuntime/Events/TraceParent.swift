@@ -46,9 +46,17 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func randomHex(bytes: Int) -> String {
+        // Eight random bytes per call of the system generator, not one.
         var generator = SystemRandomNumberGenerator()
         while true {
-            let value = (0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            var value: [UInt8] = []
+            value.reserveCapacity(bytes)
+            while value.count < bytes {
+                let word = generator.next()
+                for shift in stride(from: 0, to: min(64, (bytes - value.count) * 8), by: 8) {
+                    value.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+                }
+            }
             if value.contains(where: { $0 != 0 }) { return value.hexString }
         }
     }
@@ -57,12 +65,17 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
 extension Sequence where Element == UInt8 {
     /// Lowercase hex, two digits a byte.
     public var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        let bytes = Array(self)
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            for (index, byte) in bytes.enumerated() {
+                out[2 * index] = hexDigit(byte >> 4)
+                out[2 * index + 1] = hexDigit(byte & 0x0F)
+            }
+            return bytes.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
+}
+
+@inline(__always) private func hexDigit(_ nibble: UInt8) -> UInt8 {
+    nibble < 10 ? 0x30 + nibble : 0x57 + nibble
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// Identifiers the filter gives one partner: the person's pseudonym and the trace of a
 /// disclosure, each keyed per partner so that two partners cannot join their records on
@@ -10,6 +11,8 @@ import Foundation
 /// nor the internal trace can be recovered from what a partner receives.
 public struct PartnerPseudonymizer: Sendable {
     private let secret: [UInt8]
+    /// Per-partner keys, derived once per partner rather than twice per disclosure.
+    private let partnerKeys = PartnerKeys()
 
     /// `secret` must hold at least 32 bytes.
     public init(secret: [UInt8]) throws {
@@ -36,8 +39,21 @@ public struct PartnerPseudonymizer: Sendable {
     }
 
     private func mac(_ message: String, _ partnerId: String) -> [UInt8] {
-        let partnerKey = HMAC<SHA256>.authenticationCode(for: Array("nazorg-partner-key-v1:\(partnerId)".utf8),
-                                                         using: SymmetricKey(data: secret))
-        return Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: Array(partnerKey))))
+        let partnerKey = partnerKeys.key(for: partnerId) {
+            Array(HMAC<SHA256>.authenticationCode(for: Array("nazorg-partner-key-v1:\(partnerId)".utf8), using: SymmetricKey(data: secret)))
+        }
+        return Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: partnerKey)))
+    }
+}
+
+/// The derived keys of the partners seen so far (a directory holds tens, not more).
+private final class PartnerKeys: Sendable {
+    private let keys = Mutex<[String: [UInt8]]>([:])
+
+    func key(for partnerId: String, derive: () -> [UInt8]) -> [UInt8] {
+        if let known = keys.withLock({ $0[partnerId] }) { return known }
+        let derived = derive()
+        keys.withLock { $0[partnerId] = derived }
+        return derived
     }
 }
