@@ -140,7 +140,9 @@ let package = Package(
             name: "NazorgIntakeTests",
             dependencies: ["NazorgTestSupport", "NazorgIntake", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
                            .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           // Reads the request examples of Contracts/openapi/intake.yaml.
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .testTarget(

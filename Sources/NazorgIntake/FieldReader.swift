@@ -38,6 +38,11 @@ struct FieldReader {
         if unnamed { problem(prefix, "has a field name that is not part of this notice type") }
     }
 
+    /// True when the field is missing or null.
+    func isAbsent(_ key: String) -> Bool {
+        object[key] == nil || object[key] is NSNull
+    }
+
     private mutating func raw(_ key: String, required: Bool) -> Any? {
         guard let value = object[key], !(value is NSNull) else {
             if required { problem(pointer(key), "is required") }
@@ -107,8 +112,21 @@ struct FieldReader {
         return date
     }
 
-    mutating func optionalTimestamp(_ key: String, plausible: (Date) -> String?) -> Date? {
-        guard let text = string(key, required: false, pattern: NoticePatterns.timestamp,
+    /// A JSON `true` or `false`; numbers are refused even though Foundation would read 1 as true.
+    mutating func boolean(_ key: String) -> Bool? {
+        guard let value = raw(key, required: true) else { return nil }
+        // JSONSerialization hands out booleans and numbers alike as NSNumber; only a JSON
+        // boolean has the type code of a C char.
+        guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else {
+            problem(pointer(key), "must be true or false")
+            return nil
+        }
+        return number.boolValue
+    }
+
+    /// An RFC 3339 date-time with its offset that `plausible` does not object to.
+    mutating func timestamp(_ key: String, required: Bool = true, plausible: (Date) -> String?) -> Date? {
+        guard let text = string(key, required: required, pattern: NoticePatterns.timestamp,
                                 rule: "an RFC 3339 date-time such as 2026-11-23T06:31:00Z") else { return nil }
         guard let date = ContractCoding.parseTimestamp(text) else {
             problem(pointer(key), "must be an RFC 3339 date-time")

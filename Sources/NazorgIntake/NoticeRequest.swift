@@ -3,7 +3,8 @@ import NazorgContracts
 import NazorgRuntime
 
 /// A notice as a PI desk submits it: the contract notice without `subjectId`, which intake
-/// derives from the BSN, and with `reportedAt` optional.
+/// derives from the BSN, with `reportedAt` optional, and without the fields intake derives
+/// (`ReleaseDateChanged.direction`, `Released.releaseDate`).
 ///
 /// Parsing checks every field and reports all problems at once, each under its JSON
 /// pointer, so a desk can fix a notice in one round. Messages never repeat the values.
@@ -12,15 +13,27 @@ public struct NoticeRequest: Sendable {
         case detentionStarted = "DetentionStarted"
         case detentionPlanShared = "DetentionPlanShared"
         case releaseScheduled = "ReleaseScheduled"
+        case releaseDateChanged = "ReleaseDateChanged"
+        case released = "Released"
+        case transferred = "Transferred"
+        case noticeWithdrawn = "NoticeWithdrawn"
     }
 
     /// The fields that belong to one kind of notice; holding them per kind means a parsed
     /// request always has what its notice needs.
     public enum Details: Sendable {
-        case detentionStarted(detentionStartDate: CalendarDate, expectedReleaseDate: CalendarDate?)
-        case detentionPlanShared(expectedReleaseDate: CalendarDate, needs: [Need], consents: [Domain])
+        case detentionStarted(detentionType: DetentionType, detentionStartDate: CalendarDate, expectedReleaseDate: CalendarDate?)
+        case detentionPlanShared(detentionType: DetentionType, expectedReleaseDate: CalendarDate?, needs: [Need], consents: [Domain])
         case releaseScheduled(expectedReleaseDate: CalendarDate)
+        case releaseDateChanged(previousReleaseDate: CalendarDate, expectedReleaseDate: CalendarDate,
+                                direction: ReleaseDateChanged.Direction, reason: ReleaseDateChanged.Reason)
+        case released(releasedAt: Date, releaseType: Released.ReleaseType, unannounced: Bool)
+        case transferred(toPrisonCode: String, transferDate: CalendarDate)
+        case noticeWithdrawn(withdrawnNoticeId: String, reason: NoticeWithdrawn.Reason)
     }
+
+    /// The fields every kind of notice has.
+    static let commonFields: Set<String> = ["type", "noticeId", "municipality", "prisonCode", "person", "reportedAt"]
 
     public var noticeId: String
     public var municipality: String
@@ -36,6 +49,10 @@ public struct NoticeRequest: Sendable {
         case .detentionStarted: return .detentionStarted
         case .detentionPlanShared: return .detentionPlanShared
         case .releaseScheduled: return .releaseScheduled
+        case .releaseDateChanged: return .releaseDateChanged
+        case .released: return .released
+        case .transferred: return .transferred
+        case .noticeWithdrawn: return .noticeWithdrawn
         }
     }
 
@@ -71,64 +88,24 @@ public struct NoticeRequest: Sendable {
         let dates = PlausibleDates(now: now)
         var reader = FieldReader(object: object)
         let kind = reader.enumeration("type", Kind.self)
-        let allowed: Set<String>
-        switch kind {
-        case .detentionStarted?: allowed = ["detentionStartDate", "expectedReleaseDate"]
-        case .detentionPlanShared?: allowed = ["expectedReleaseDate", "needs", "consents"]
-        case .releaseScheduled?: allowed = ["expectedReleaseDate"]
-        case nil: allowed = ["detentionStartDate", "expectedReleaseDate", "needs", "consents"]
-        }
-        reader.rejectUnknown(allowed: allowed.union(["type", "noticeId", "municipality", "prisonCode", "person", "reportedAt"]))
+        // Without a known type every field of any kind is let through here, so that only the
+        // type is reported, not each field as foreign.
+        let allowed = kind.map(\.fields) ?? Kind.allCases.reduce(into: Set<String>()) { $0.formUnion($1.fields) }
+        reader.rejectUnknown(allowed: allowed.union(commonFields))
         let noticeId = reader.string("noticeId", pattern: NoticePatterns.noticeId,
                                      rule: "1 to 64 letters, digits, '.', '_', ':' or '-'")
         let municipality = reader.municipality("municipality", on: dates.today)
         let prisonCode = reader.string("prisonCode", pattern: NoticePatterns.prisonCode, rule: "2 to 24 capitals, digits or '-'")
         let person = reader.person("person", dates: dates)
-        let reportedAt = reader.optionalTimestamp("reportedAt", plausible: dates.problem(reportedAt:))
-        let details: Details?
-        switch kind {
-        case .detentionStarted?:
-            let start = reader.date("detentionStartDate", plausible: dates.problem(detentionStart:))
-            let release = reader.date("expectedReleaseDate", required: false, plausible: dates.problem(expectedRelease:))
-            if let start, let release, release < start {
-                reader.problem("/expectedReleaseDate", "must not be before detentionStartDate")
-            }
-            details = start.map { .detentionStarted(detentionStartDate: $0, expectedReleaseDate: release) }
-        case .detentionPlanShared?:
-            let release = reader.date("expectedReleaseDate", plausible: dates.problem(expectedRelease:))
-            let needs = reader.needs("needs")
-            let consents = reader.domains("consents")
-            details = release.map { .detentionPlanShared(expectedReleaseDate: $0, needs: needs, consents: consents) }
-        case .releaseScheduled?:
-            details = reader.date("expectedReleaseDate", plausible: dates.problem(expectedRelease:))
-                .map { .releaseScheduled(expectedReleaseDate: $0) }
-        case nil:
-            details = nil
+        let reportedAt = reader.timestamp("reportedAt", required: false, plausible: dates.problem(reportedAt:))
+        let details = kind.flatMap {
+            reader.details(of: $0, dates: dates, noticeId: noticeId, prisonCode: prisonCode)
         }
         guard reader.problems.isEmpty, let details, let noticeId, let municipality, let prisonCode, let person else {
             throw NoticeValidationError(problems: reader.problems)
         }
         return NoticeRequest(noticeId: noticeId, municipality: municipality, prisonCode: prisonCode,
                              person: person, reportedAt: reportedAt, details: details)
-    }
-
-    /// The contract notice for this request; `fallback` stands in for a missing `reportedAt`.
-    public func notice(subjectId: String, reportedAt fallback: Date) -> IntakeNotice {
-        let reported = reportedAt ?? fallback
-        switch details {
-        case .detentionStarted(let start, let release):
-            return .detentionStarted(DetentionStarted(
-                noticeId: noticeId, subjectId: subjectId, municipality: municipality, prisonCode: prisonCode,
-                person: person, reportedAt: reported, detentionStartDate: start, expectedReleaseDate: release))
-        case .detentionPlanShared(let release, let needs, let consents):
-            return .detentionPlanShared(DetentionPlanShared(
-                noticeId: noticeId, subjectId: subjectId, municipality: municipality, prisonCode: prisonCode,
-                person: person, reportedAt: reported, expectedReleaseDate: release, needs: needs, consents: consents))
-        case .releaseScheduled(let release):
-            return .releaseScheduled(ReleaseScheduled(
-                noticeId: noticeId, subjectId: subjectId, municipality: municipality, prisonCode: prisonCode,
-                person: person, reportedAt: reported, expectedReleaseDate: release))
-        }
     }
 }
 

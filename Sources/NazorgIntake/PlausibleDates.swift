@@ -8,10 +8,11 @@ import NazorgContracts
 ///
 /// | field | accepted |
 /// |---|---|
-/// | `expectedReleaseDate` | from 10 years before today to 30 years after today, and not before `detentionStartDate` |
+/// | `expectedReleaseDate`, `previousReleaseDate` | from 10 years before today to 30 years after today; `expectedReleaseDate` not before `detentionStartDate` |
 /// | `detentionStartDate` | from 50 years before today to 1 day after today (desks in another time zone or with a fast clock) |
+/// | `transferDate` | from 10 years before today to 1 year after today (a planned transfer) |
 /// | `person.birthDate` | from 1900-01-01 to the day the person turned 12 (the Dutch age of criminal responsibility) |
-/// | `reportedAt` | from 1 year before now to 5 minutes after now (clock skew) |
+/// | `reportedAt`, `releasedAt` | from 1 year before now to 5 minutes after now (clock skew); a release is reported once it happened |
 ///
 /// "Today" is the calendar day in Europe/Amsterdam.
 public struct PlausibleDates: Sendable {
@@ -27,9 +28,13 @@ public struct PlausibleDates: Sendable {
     public static let earliestBirthDate = CalendarDate(year: 1900, month: 1, day: 1)
     /// The youngest age, in years, of a person in a notice.
     public static let minimumAge = 12
-    /// How far `reportedAt` may lie after the hub's clock.
+    /// Years a transfer may lie behind today.
+    public static let transferYearsBehind = 10
+    /// Years a transfer may be announced ahead.
+    public static let transferYearsAhead = 1
+    /// How far `reportedAt` and `releasedAt` may lie after the hub's clock.
     public static let reportedAtSkew: TimeInterval = 5 * 60
-    /// How far `reportedAt` may lie before the hub's clock.
+    /// How far `reportedAt` and `releasedAt` may lie before the hub's clock.
     public static let reportedAtMaximumAge: TimeInterval = 366 * 24 * 60 * 60
 
     public let now: Date
@@ -61,6 +66,16 @@ public struct PlausibleDates: Sendable {
         return nil
     }
 
+    public func problem(transferDate date: CalendarDate) -> String? {
+        if let earliest = today.shifted(years: -Self.transferYearsBehind), date < earliest {
+            return "must not be more than \(Self.transferYearsBehind) years before today"
+        }
+        if let latest = today.shifted(years: Self.transferYearsAhead), latest < date {
+            return "must not be more than \(Self.transferYearsAhead) year after today"
+        }
+        return nil
+    }
+
     public func problem(birthDate date: CalendarDate) -> String? {
         if let earliest = Self.earliestBirthDate, date < earliest {
             return "must not be before \(earliest)"
@@ -72,6 +87,15 @@ public struct PlausibleDates: Sendable {
     }
 
     public func problem(reportedAt date: Date) -> String? {
+        recentInstantProblem(date)
+    }
+
+    /// A release is a fact: reported once it happened, and not long after.
+    public func problem(releasedAt date: Date) -> String? {
+        recentInstantProblem(date)
+    }
+
+    private func recentInstantProblem(_ date: Date) -> String? {
         if date.timeIntervalSince(now) > Self.reportedAtSkew {
             return "must not be more than 5 minutes after the hub's clock"
         }

@@ -36,7 +36,8 @@ public struct Planner: Sendable {
         record.prisonCode = notice.prisonCode
         switch notice {
         case .detentionStarted(let n): if let date = n.expectedReleaseDate { record.expectedReleaseDate = date }
-        case .detentionPlanShared(let n): record.expectedReleaseDate = n.expectedReleaseDate
+        // A plan without a date (remand) keeps the date the case already knows.
+        case .detentionPlanShared(let n): if let date = n.expectedReleaseDate { record.expectedReleaseDate = date }
         case .releaseScheduled(let n): record.expectedReleaseDate = n.expectedReleaseDate
         case .releaseDateChanged(let n): record.expectedReleaseDate = n.expectedReleaseDate
         case .transferred(let n): record.prisonCode = n.toPrisonCode

@@ -23,7 +23,8 @@ func poisonEveryConsumerAndShowTheChainLives(bootstrap: String, http: HTTPClient
     // id: release - 14 days), as intake would once have let through.
     for (index, (release, domain)) in [("9999-12-31", Domain.debts), ("0001-01-01", Domain.id)].enumerated() {
         let plan = DetentionPlanShared(noticeId: "poison-\(index)", subjectId: subject, municipality: "GM0363", prisonCode: "PI-TEST",
-                                       person: person, reportedAt: Date(), expectedReleaseDate: CalendarDate(string: release)!,
+                                       person: person, reportedAt: Date(), detentionType: .sentence,
+                                       expectedReleaseDate: CalendarDate(string: release)!,
                                        needs: [Need(domain: domain, status: .needed)], consents: [])
         poison.append(try publisher.record(plan, topic: Topics.intakeNotices, key: subject, id: "poison-plan-\(index)",
                                            subject: subject, trace: .random()))
@@ -65,7 +66,7 @@ func poisonEveryConsumerAndShowTheChainLives(bootstrap: String, http: HTTPClient
     let notice = """
         {"type":"DetentionPlanShared","noticeId":"e2e-plan-after-poison","municipality":"GM0363","prisonCode":"PI-TEST",
          "person":{"bsn":"999990032","givenName":"Tim","surname":"Testgeval","birthDate":"1985-06-15"},
-         "expectedReleaseDate":"2027-05-10",
+         "detentionType":"sentence","expectedReleaseDate":"2027-05-10",
          "needs":[{"domain":"housing","status":"needed"},{"domain":"id","status":"needed"}], "consents":["housing"]}
         """
     let accepted = try await post(http, "http://127.0.0.1:\(ports["intake"]!)/v1/notices", notice,

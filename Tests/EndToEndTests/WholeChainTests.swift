@@ -93,7 +93,7 @@ struct WholeChainTests {
             let notice = """
                 {"type":"DetentionPlanShared","noticeId":"e2e-plan-1","municipality":"GM0363","prisonCode":"PI-TEST",
                  "person":{"bsn":"999990019","givenName":"Tessa","surname":"Testpersoon","birthDate":"1990-01-01"},
-                 "expectedReleaseDate":"2027-03-15",
+                 "detentionType":"sentence","expectedReleaseDate":"2027-03-15",
                  "needs":[{"domain":"housing","status":"needed"},{"domain":"id","status":"needed"},{"domain":"income","status":"arranged"},
                           {"domain":"debts","status":"needed"}],
                  "consents":["housing"]}

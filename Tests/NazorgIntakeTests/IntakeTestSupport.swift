@@ -16,7 +16,7 @@ func planNotice(noticeId: String = "pi-test-1", bsn: String = "999990019") -> St
     """
     {"type":"DetentionPlanShared","noticeId":"\(noticeId)","municipality":"GM0363","prisonCode":"PI-TEST",
      "person":{"bsn":"\(bsn)","givenName":"Tessa","surname":"Testpersoon","birthDate":"1990-01-01"},
-     "expectedReleaseDate":"2027-03-15",
+     "detentionType":"sentence","expectedReleaseDate":"2027-03-15",
      "needs":[{"domain":"housing","status":"needed"},{"domain":"id","status":"needed"},{"domain":"care","status":"arranged"}],
      "consents":["housing"]}
     """

@@ -13,14 +13,32 @@ func noticeObject(_ type: String = "DetentionPlanShared", prisonCode: String = "
     ]
     switch type {
     case "DetentionStarted":
+        object["detentionType"] = "sentence"
         object["detentionStartDate"] = "2026-11-01"
         object["expectedReleaseDate"] = "2027-03-15"
     case "DetentionPlanShared":
+        object["detentionType"] = "sentence"
         object["expectedReleaseDate"] = "2027-03-15"
         object["needs"] = [["domain": "housing", "status": "needed"], ["domain": "id", "status": "arranged"]]
         object["consents"] = ["housing"]
-    default:
+    case "ReleaseScheduled":
         object["expectedReleaseDate"] = "2027-03-15"
+    case "ReleaseDateChanged":
+        object["previousReleaseDate"] = "2027-03-15"
+        object["expectedReleaseDate"] = "2027-02-22"
+        object["reason"] = "conditional-release-granted"
+    case "Released":
+        object["releasedAt"] = "2026-11-23T09:30:00+01:00"
+        object["releaseType"] = "conditional-release"
+        object["unannounced"] = false
+    case "Transferred":
+        object["toPrisonCode"] = "PI-TEST-2"
+        object["transferDate"] = "2026-12-10"
+    case "NoticeWithdrawn":
+        object["withdrawnNoticeId"] = "pi-test-0"
+        object["reason"] = "duplicate"
+    default:
+        break
     }
     return object
 }

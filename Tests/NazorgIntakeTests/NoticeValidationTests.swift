@@ -18,7 +18,7 @@ private func problems(_ object: [String: Any]) throws -> [NoticeRequest.FieldPro
 
 @Suite struct NoticeValidationTests {
     @Test func detentionStartedParsesIntoTheContractNotice() throws {
-        let body = #"{"type":"DetentionStarted","noticeId":"n-1","municipality":"GM0599","prisonCode":"PI-X","person":{"bsn":"999990019","surname":"Testpersoon","birthDate":"1980-05-05"},"detentionStartDate":"2026-11-01"}"#
+        let body = #"{"type":"DetentionStarted","noticeId":"n-1","municipality":"GM0599","prisonCode":"PI-X","person":{"bsn":"999990019","surname":"Testpersoon","birthDate":"1980-05-05"},"detentionType":"remand","detentionStartDate":"2026-11-01"}"#
         let request = try NoticeRequest.parse(Data(body.utf8), now: fixedNow)
         #expect(request.kind == .detentionStarted)
         guard case .detentionStarted(let notice) = request.notice(subjectId: String(repeating: "0a", count: 16), reportedAt: Date()) else {
@@ -26,10 +26,11 @@ private func problems(_ object: [String: Any]) throws -> [NoticeRequest.FieldPro
             return
         }
         #expect(notice.detentionStartDate == CalendarDate(year: 2026, month: 11, day: 1))
+        #expect(notice.detentionType == .remand)
         #expect(notice.expectedReleaseDate == nil)
     }
 
-    @Test(arguments: ["DetentionStarted", "DetentionPlanShared", "ReleaseScheduled"])
+    @Test(arguments: NoticeRequest.Kind.allCases.map(\.rawValue))
     func everyKindBuildsItsNotice(type: String) throws {
         let request = try NoticeRequest.parse(try json(noticeObject(type)), now: fixedNow)
         let notice = request.notice(subjectId: String(repeating: "0a", count: 16), reportedAt: fixedNow)
@@ -43,7 +44,7 @@ private func problems(_ object: [String: Any]) throws -> [NoticeRequest.FieldPro
     }
 
     @Test func unknownTypeAndDuplicateNeedsAreReported() throws {
-        #expect(try problems(["type": "Released"]).contains { $0.pointer == "/type" })
+        #expect(try problems(["type": "Escaped"]).contains { $0.pointer == "/type" })
         let duplicate = setting("needs", to: [["domain": "id", "status": "needed"], ["domain": "id", "status": "arranged"]],
                                 in: noticeObject())
         #expect(try problems(duplicate).map(\.pointer) == ["/needs/1/domain"])
@@ -74,6 +75,15 @@ private func problems(_ object: [String: Any]) throws -> [NoticeRequest.FieldPro
         DateCase(type: "ReleaseScheduled", pointer: "/reportedAt", value: "9999-12-31T23:59:59Z"),
         DateCase(type: "ReleaseScheduled", pointer: "/reportedAt", value: "2025-11-22T09:59:59Z"),
         DateCase(type: "ReleaseScheduled", pointer: "/reportedAt", value: "0001-01-01T00:00:00Z"),
+        DateCase(type: "ReleaseDateChanged", pointer: "/previousReleaseDate", value: "2016-11-22"),
+        DateCase(type: "ReleaseDateChanged", pointer: "/expectedReleaseDate", value: "9999-12-31"),
+        DateCase(type: "Transferred", pointer: "/transferDate", value: "2027-11-24"),
+        DateCase(type: "Transferred", pointer: "/transferDate", value: "2016-11-22"),
+        DateCase(type: "Transferred", pointer: "/transferDate", value: "0001-01-01"),
+        DateCase(type: "Released", pointer: "/releasedAt", value: "2026-11-23T10:05:01Z"),
+        DateCase(type: "Released", pointer: "/releasedAt", value: "2026-11-24T09:00:00+01:00"),
+        DateCase(type: "Released", pointer: "/releasedAt", value: "2025-11-22T09:59:59Z"),
+        DateCase(type: "Released", pointer: "/releasedAt", value: "9999-12-31T23:59:59Z"),
     ]
 
     @Test(arguments: implausible)
@@ -98,6 +108,11 @@ private func problems(_ object: [String: Any]) throws -> [NoticeRequest.FieldPro
         DateCase(type: "ReleaseScheduled", pointer: "/reportedAt", value: "2026-11-23T10:05:00Z"),
         DateCase(type: "ReleaseScheduled", pointer: "/reportedAt", value: "2026-11-23T11:04:00+01:00"),
         DateCase(type: "ReleaseScheduled", pointer: "/reportedAt", value: "2025-11-22T10:00:00.000Z"),
+        DateCase(type: "ReleaseDateChanged", pointer: "/previousReleaseDate", value: "2016-11-23"),
+        DateCase(type: "Transferred", pointer: "/transferDate", value: "2027-11-23"),
+        DateCase(type: "Transferred", pointer: "/transferDate", value: "2016-11-23"),
+        DateCase(type: "Released", pointer: "/releasedAt", value: "2026-11-23T10:05:00Z"),
+        DateCase(type: "Released", pointer: "/releasedAt", value: "2025-11-22T10:00:00Z"),
     ]
 
     @Test(arguments: plausible)
@@ -115,6 +130,11 @@ private func problems(_ object: [String: Any]) throws -> [NoticeRequest.FieldPro
         ("DetentionPlanShared", "/expectedReleaseDate"), ("DetentionPlanShared", "/needs/0/domain"),
         ("DetentionPlanShared", "/needs/0/status"), ("DetentionPlanShared", "/consents/0"),
         ("DetentionStarted", "/detentionStartDate"), ("DetentionStarted", "/expectedReleaseDate"),
+        ("DetentionStarted", "/detentionType"), ("DetentionPlanShared", "/detentionType"),
+        ("ReleaseDateChanged", "/previousReleaseDate"), ("ReleaseDateChanged", "/expectedReleaseDate"),
+        ("ReleaseDateChanged", "/reason"), ("Released", "/releasedAt"), ("Released", "/releaseType"),
+        ("Transferred", "/toPrisonCode"), ("Transferred", "/transferDate"),
+        ("NoticeWithdrawn", "/withdrawnNoticeId"), ("NoticeWithdrawn", "/reason"),
     ]
 
     @Test(arguments: textFields, ["\n", "\r\n"])

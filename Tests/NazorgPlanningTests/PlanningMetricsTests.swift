@@ -30,7 +30,7 @@ struct PlanningMetricsTests {
         let notice = DetentionPlanShared(
             noticeId: "metrics-plan-1", subjectId: subject, municipality: "GM0363", prisonCode: "PI-TEST",
             person: Person(bsn: "999990019", givenName: "Tessa", surname: "Testpersoon", birthDate: CalendarDate(year: 1990, month: 1, day: 1)!),
-            reportedAt: Date(), expectedReleaseDate: CalendarDate(year: 2027, month: 3, day: 15)!,
+            reportedAt: Date(), detentionType: .sentence, expectedReleaseDate: CalendarDate(year: 2027, month: 3, day: 15)!,
             needs: [Need(domain: .housing, status: .needed)], consents: [])
         let publisher = EventPublisher(producer: producer, source: "/nazorg-hub/intake")
         try await withServices(assembly.services) {

@@ -21,7 +21,7 @@ private let release = CalendarDate(year: 2027, month: 3, day: 15)!
 
 private func plan(_ needs: [Domain], noticeId: String = "plan-1") -> IntakeNotice {
     .detentionPlanShared(DetentionPlanShared(noticeId: noticeId, subjectId: subject, municipality: "GM0363", prisonCode: "PI-TEST",
-                                             person: person, reportedAt: Date(), expectedReleaseDate: release,
+                                             person: person, reportedAt: Date(), detentionType: .sentence, expectedReleaseDate: release,
                                              needs: needs.map { Need(domain: $0, status: .needed) } + [Need(domain: .care, status: .arranged)],
                                              consents: [.housing]))
 }
@@ -37,9 +37,10 @@ struct PlanningTests {
 
     @Test func aReleaseDateAtTheEdgeOfTheCalendarIsPoisonNotACrash() throws {
         for (date, domain) in [("9999-12-31", Domain.housing), ("0001-01-01", Domain.id)] {
+            let releaseDate = try #require(CalendarDate(string: date))
             let notice = IntakeNotice.detentionPlanShared(DetentionPlanShared(
                 noticeId: "edge", subjectId: subject, municipality: "GM0363", prisonCode: "PI-TEST", person: person,
-                reportedAt: Date(), expectedReleaseDate: try #require(CalendarDate(string: date)),
+                reportedAt: Date(), detentionType: .sentence, expectedReleaseDate: releaseDate,
                 needs: [Need(domain: domain, status: .needed)], consents: []))
             // 9999-12-31 + 0 days is fine for housing; push it over the edge with the debts rule too.
             let rules = DeadlineRules(offsets: [.housing: 1, .id: -14], withoutReleaseDate: 28)

@@ -23,7 +23,9 @@ import json
 import os
 import re
 import sys
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 from jsonschema import Draft7Validator, Draft202012Validator
@@ -40,6 +42,7 @@ ASYNCAPI_FILE = CONTRACTS / "asyncapi.yaml"
 EXAMPLES_DIR = CONTRACTS / "examples"
 URN_PREFIX = "urn:nazorg-hub:schema:"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def shared_specs_dir() -> Path:
@@ -128,10 +131,57 @@ def semantic_problems(event_type: str, payload) -> list[str]:
         domains = [n.get("domain") for n in payload["needs"] if isinstance(n, dict)]
         if len(domains) != len(set(domains)):
             problems.append("$.needs: need domains must be unique")
+    problems += notice_problems(event_type, payload)
     for path, container in (("$.person", payload.get("person")), ("$.subject", payload.get("subject"))):
         if isinstance(container, dict) and isinstance(container.get("bsn"), str) \
                 and re.fullmatch(r"[0-9]{9}", container["bsn"]) and not elfproef(container["bsn"]):
             problems.append(f"{path}.bsn: fails the elfproef")
+    return problems
+
+
+def calendar_date(value) -> date | None:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def timestamp(value) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def notice_problems(event_type: str, payload: dict) -> list[str]:
+    """What intake guarantees across the fields of a notice."""
+    problems: list[str] = []
+    if event_type == "DetentionStarted":
+        start, release = calendar_date(payload.get("detentionStartDate")), calendar_date(payload.get("expectedReleaseDate"))
+        if start and release and release < start:
+            problems.append("$.expectedReleaseDate: must not be before detentionStartDate")
+    elif event_type == "ReleaseDateChanged":
+        previous, expected = calendar_date(payload.get("previousReleaseDate")), calendar_date(payload.get("expectedReleaseDate"))
+        if previous and expected:
+            if previous == expected:
+                problems.append("$.expectedReleaseDate: must differ from previousReleaseDate")
+            elif payload.get("direction") != ("earlier" if expected < previous else "later"):
+                problems.append("$.direction: does not match the two dates")
+    elif event_type == "Released":
+        released_at, day = timestamp(payload.get("releasedAt")), calendar_date(payload.get("releaseDate"))
+        if released_at and day and released_at.astimezone(AMSTERDAM).date() != day:
+            problems.append("$.releaseDate: must be the day of releasedAt in Europe/Amsterdam")
+    elif event_type == "Transferred":
+        if payload.get("toPrisonCode") is not None and payload.get("toPrisonCode") == payload.get("prisonCode"):
+            problems.append("$.toPrisonCode: must differ from prisonCode")
+    elif event_type == "NoticeWithdrawn":
+        if payload.get("withdrawnNoticeId") is not None and payload.get("withdrawnNoticeId") == payload.get("noticeId"):
+            problems.append("$.withdrawnNoticeId: must differ from noticeId")
     return problems
 
 
@@ -288,7 +338,58 @@ def cmd_openapi(report: Report) -> None:
                          for e in validator.iter_errors()]
         except Exception as e:  # resolution errors surface as exceptions
             problems.append(f"{type(e).__name__}: {str(e)[:300]}")
+        problems += openapi_example_problems(f, spec)
         report.check(str(f.relative_to(REPO_ROOT)), problems)
+
+
+def pointer_token(key) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def iter_media_examples(node, path=()):
+    """(JSON pointer of the schema, example name, example value) of every media type object
+    that has a schema and an example or examples."""
+    if isinstance(node, dict):
+        if "schema" in node and len(path) >= 1 and "/" in str(path[-1]):
+            pointer = "/" + "/".join(pointer_token(k) for k in path + ("schema",))
+            if "example" in node:
+                yield pointer, "example", node["example"]
+            for name, item in (node.get("examples") or {}).items():
+                if isinstance(item, dict) and "value" in item:
+                    yield pointer, name, item["value"]
+        for k, v in node.items():
+            yield from iter_media_examples(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from iter_media_examples(v, path + (i,))
+
+
+def openapi_registry(document: Path, spec: dict) -> Registry:
+    """The OpenAPI document and every payload schema, by file URI (how the document refers to
+    them) and by $id (how the schemas refer to each other)."""
+    resources = [(document.resolve().as_uri(), Resource.from_contents(spec, default_specification=DRAFT202012))]
+    for path, schema in load_schemas().items():
+        resource = Resource.from_contents(schema, default_specification=DRAFT202012)
+        resources += [(path.resolve().as_uri(), resource), (schema["$id"], resource)]
+    return Registry().with_resources(resources)
+
+
+def openapi_schema_validator(document: Path, spec: dict, pointer: str, registry: Registry | None = None):
+    """A validator for the schema at `pointer` inside an OpenAPI document."""
+    return Draft202012Validator({"$ref": f"{document.resolve().as_uri()}#{pointer}"},
+                                registry=registry or openapi_registry(document, spec),
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def openapi_example_problems(document: Path, spec: dict) -> list[str]:
+    """Every example in the document validates against the schema beside it."""
+    registry = openapi_registry(document, spec)
+    problems = []
+    for pointer, name, value in iter_media_examples(spec):
+        validator = openapi_schema_validator(document, spec, pointer, registry)
+        for e in validator.iter_errors(value):
+            problems.append(f"{pointer} example {name} {json_path(e.absolute_path)}: {e.message[:200]}")
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:

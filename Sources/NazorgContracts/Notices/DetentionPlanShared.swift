@@ -14,7 +14,10 @@ public struct DetentionPlanShared: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
-    public var expectedReleaseDate: CalendarDate
+    /// Decides whether ``expectedReleaseDate`` is required (see ``requiresReleaseDate(_:)``).
+    public var detentionType: DetentionType
+    /// Present for a sentence; remand and other detention may have no date yet.
+    public var expectedReleaseDate: CalendarDate?
     public var needs: [Need]
     /// Domains the person consented to share with private partners; may be empty.
     public var consents: [Domain]
@@ -26,7 +29,8 @@ public struct DetentionPlanShared: EventPayload, SubjectKeyed {
         prisonCode: String,
         person: Person,
         reportedAt: Date,
-        expectedReleaseDate: CalendarDate,
+        detentionType: DetentionType,
+        expectedReleaseDate: CalendarDate?,
         needs: [Need],
         consents: [Domain]
     ) {
@@ -36,6 +40,7 @@ public struct DetentionPlanShared: EventPayload, SubjectKeyed {
         self.prisonCode = prisonCode
         self.person = person
         self.reportedAt = reportedAt
+        self.detentionType = detentionType
         self.expectedReleaseDate = expectedReleaseDate
         self.needs = needs
         self.consents = consents

@@ -14,7 +14,9 @@ public struct DetentionStarted: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    public var detentionType: DetentionType
     public var detentionStartDate: CalendarDate
+    /// Often absent on remand; never before ``detentionStartDate``.
     public var expectedReleaseDate: CalendarDate?
 
     public init(
@@ -24,6 +26,7 @@ public struct DetentionStarted: EventPayload, SubjectKeyed {
         prisonCode: String,
         person: Person,
         reportedAt: Date,
+        detentionType: DetentionType,
         detentionStartDate: CalendarDate,
         expectedReleaseDate: CalendarDate? = nil
     ) {
@@ -33,6 +36,7 @@ public struct DetentionStarted: EventPayload, SubjectKeyed {
         self.prisonCode = prisonCode
         self.person = person
         self.reportedAt = reportedAt
+        self.detentionType = detentionType
         self.detentionStartDate = detentionStartDate
         self.expectedReleaseDate = expectedReleaseDate
     }

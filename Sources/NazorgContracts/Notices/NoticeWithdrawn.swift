@@ -1,13 +1,19 @@
 import Foundation
 
-/// An earlier notice is withdrawn.
+/// An earlier notice of the same PI about the same person is withdrawn. ``person`` names the
+/// person the withdrawn notice was about, so the withdrawal reaches the same case, also when
+/// it was the wrong person.
 public struct NoticeWithdrawn: EventPayload, SubjectKeyed {
     public static let eventType = EventType.noticeWithdrawn
 
+    /// Why the notice is withdrawn (`WithdrawalReason` in the contract).
     public enum Reason: String, Sendable, Hashable, Codable, CaseIterable {
-        case enteredInError = "entered-in-error"
+        /// It should not have been sent at all.
+        case sentInError = "sent-in-error"
+        /// It was about another person: data went where it should not (a possible breach).
+        case wrongPerson = "wrong-person"
+        /// It repeats another notice.
         case duplicate
-        case other
     }
 
     /// Id chosen by the PI desk; intake deduplicates on it.
@@ -20,6 +26,7 @@ public struct NoticeWithdrawn: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// The `noticeId` of the withdrawn notice; never this notice's own.
     public var withdrawnNoticeId: String
     public var reason: Reason
 

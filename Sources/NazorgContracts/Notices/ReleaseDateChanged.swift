@@ -4,11 +4,37 @@ import Foundation
 public struct ReleaseDateChanged: EventPayload, SubjectKeyed {
     public static let eventType = EventType.releaseDateChanged
 
+    /// Why the date moved (`ReleaseDateChangeReason` in the contract).
     public enum Reason: String, Sendable, Hashable, Codable, CaseIterable {
-        case earlyRelease = "early-release"
-        case sentenceChange = "sentence-change"
-        case appeal
+        /// A court decided (appeal, suspension, a changed sentence).
+        case courtDecision = "court-decision"
+        /// Conditional release (voorwaardelijke invrijheidstelling) was granted.
+        case conditionalReleaseGranted = "conditional-release-granted"
+        /// Conditional release was postponed or revoked.
+        case conditionalReleaseRevoked = "conditional-release-revoked"
+        /// The sentence was recalculated, for example with time served elsewhere.
+        case sentenceRecalculated = "sentence-recalculated"
+        /// An earlier date was wrong and is corrected.
+        case administrativeCorrection = "administrative-correction"
         case other
+    }
+
+    /// Which way the date moved; derived from the two dates by intake, so a partner whose
+    /// policy withholds dates can still be told.
+    public enum Direction: String, Sendable, Hashable, Codable, CaseIterable {
+        case earlier
+        case later
+
+        /// The direction from `previous` to `expected`; nil when they are the same day.
+        public init?(from previous: CalendarDate, to expected: CalendarDate) {
+            if expected < previous {
+                self = .earlier
+            } else if previous < expected {
+                self = .later
+            } else {
+                return nil
+            }
+        }
     }
 
     /// Id chosen by the PI desk; intake deduplicates on it.
@@ -21,8 +47,11 @@ public struct ReleaseDateChanged: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// The date this notice replaces.
     public var previousReleaseDate: CalendarDate
+    /// The new date; never the same day as ``previousReleaseDate``.
     public var expectedReleaseDate: CalendarDate
+    public var direction: Direction
     public var reason: Reason
 
     public init(
@@ -34,6 +63,7 @@ public struct ReleaseDateChanged: EventPayload, SubjectKeyed {
         reportedAt: Date,
         previousReleaseDate: CalendarDate,
         expectedReleaseDate: CalendarDate,
+        direction: Direction,
         reason: Reason
     ) {
         self.noticeId = noticeId
@@ -44,6 +74,7 @@ public struct ReleaseDateChanged: EventPayload, SubjectKeyed {
         self.reportedAt = reportedAt
         self.previousReleaseDate = previousReleaseDate
         self.expectedReleaseDate = expectedReleaseDate
+        self.direction = direction
         self.reason = reason
     }
 }

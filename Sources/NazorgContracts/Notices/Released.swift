@@ -4,6 +4,21 @@ import Foundation
 public struct Released: EventPayload, SubjectKeyed {
     public static let eventType = EventType.released
 
+    /// How the person left.
+    public enum ReleaseType: String, Sendable, Hashable, Codable, CaseIterable {
+        case endOfSentence = "end-of-sentence"
+        /// Voorwaardelijke invrijheidstelling.
+        case conditionalRelease = "conditional-release"
+        /// Remand (voorlopige hechtenis) was lifted or suspended.
+        case remandLifted = "remand-lifted"
+        /// Released at a hearing; the person does not return to the PI.
+        case releasedFromCourt = "released-from-court"
+        case other
+    }
+
+    /// The time zone in which ``releaseDate`` is the day of ``releasedAt``.
+    public static let releaseDayTimeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt
+
     /// Id chosen by the PI desk; intake deduplicates on it.
     public var noticeId: String
     /// Keyed pseudonym of the person; the Kafka key.
@@ -14,10 +29,15 @@ public struct Released: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// The moment the person left the PI.
+    public var releasedAt: Date
+    /// The day of ``releasedAt`` in Europe/Amsterdam: the day deadlines after release count from.
     public var releaseDate: CalendarDate
+    public var releaseType: ReleaseType
     /// True when the release was not announced beforehand; urgent.
     public var unannounced: Bool
 
+    /// A release at `releasedAt`; ``releaseDate`` is its day in Europe/Amsterdam.
     public init(
         noticeId: String,
         subjectId: String,
@@ -25,7 +45,8 @@ public struct Released: EventPayload, SubjectKeyed {
         prisonCode: String,
         person: Person,
         reportedAt: Date,
-        releaseDate: CalendarDate,
+        releasedAt: Date,
+        releaseType: ReleaseType,
         unannounced: Bool
     ) {
         self.noticeId = noticeId
@@ -34,7 +55,9 @@ public struct Released: EventPayload, SubjectKeyed {
         self.prisonCode = prisonCode
         self.person = person
         self.reportedAt = reportedAt
-        self.releaseDate = releaseDate
+        self.releasedAt = releasedAt
+        self.releaseDate = CalendarDate(releasedAt, in: Self.releaseDayTimeZone)
+        self.releaseType = releaseType
         self.unannounced = unannounced
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The person moved to another PI; ``prisonCode`` is the PI of origin.
+/// The person moved to another PI. ``prisonCode`` is the PI of origin, whose desk sends the
+/// notice; ``toPrisonCode`` is the receiving PI.
 public struct Transferred: EventPayload, SubjectKeyed {
     public static let eventType = EventType.transferred
 
@@ -10,10 +11,11 @@ public struct Transferred: EventPayload, SubjectKeyed {
     public var subjectId: String
     /// CBS code of the municipality of return, `GM` plus four digits.
     public var municipality: String
-    /// Code of the PI.
+    /// Code of the PI of origin.
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// Code of the receiving PI; never the same as ``prisonCode``.
     public var toPrisonCode: String
     public var transferDate: CalendarDate
 

@@ -32,10 +32,12 @@ struct DeskSimulator: Service {
             var started = base
             started["type"] = "DetentionStarted"
             started["noticeId"] = "demo-\(index)-start"
+            started["detentionType"] = "sentence"
             started["detentionStartDate"] = try today.adding(days: -30).description
             var plan = base
             plan["type"] = "DetentionPlanShared"
             plan["noticeId"] = "demo-\(index)-plan"
+            plan["detentionType"] = "sentence"
             plan["expectedReleaseDate"] = release.description
             plan["needs"] = needs.map { ["domain": $0.rawValue, "status": "needed"] }
             plan["consents"] = index % 4 == 3 ? [] : needs.map(\.rawValue)

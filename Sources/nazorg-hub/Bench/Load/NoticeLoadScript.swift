@@ -112,13 +112,13 @@ enum NoticeLoadScript {
             kind, options.id_prefix, thread_id, sequence, municipalities[n % 3 + 1], options.prison, person,
             os.date("!%Y-%m-%dT%H:%M:%SZ"))
           if kind == "DetentionStarted" then
-            body = body .. string.format(',"detentionStartDate":"%s","expectedReleaseDate":"%s"}',
+            body = body .. string.format(',"detentionType":"sentence","detentionStartDate":"%s","expectedReleaseDate":"%s"}',
               options.start_date, options.release_date)
           elseif plans_only then
-            body = body .. string.format(',"expectedReleaseDate":"%s","needs":[{"domain":"%s","status":"needed"}],"consents":[]}',
+            body = body .. string.format(',"detentionType":"sentence","expectedReleaseDate":"%s","needs":[{"domain":"%s","status":"needed"}],"consents":[]}',
               options.release_date, plan_needs[sequence % #plan_needs + 1])
           elseif kind == "DetentionPlanShared" then
-            body = body .. string.format(',"expectedReleaseDate":"%s",' ..
+            body = body .. string.format(',"detentionType":"sentence","expectedReleaseDate":"%s",' ..
               '"needs":[{"domain":"housing","status":"needed"},{"domain":"id","status":"arranged"}],' ..
               '"consents":["housing"]}', options.release_date)
           else

@@ -1,0 +1,156 @@
+"""The seven notice types: their examples pass, and each new field refuses its bad forms,
+in the event schemas and in the intake API's request schemas.
+Run: python3 -m pytest Tests/contracts -q"""
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import validate  # noqa: E402
+from test_negative import example, problems_at  # noqa: E402
+
+NOTICE_TYPES = ["DetentionStarted", "DetentionPlanShared", "ReleaseScheduled", "ReleaseDateChanged",
+                "Released", "Transferred", "NoticeWithdrawn"]
+
+
+@pytest.mark.parametrize("event_type, variant", [
+    ("DetentionStarted", "remand"), ("DetentionPlanShared", "remand"), ("ReleaseDateChanged", "later"),
+    ("Released", "unannounced"), ("NoticeWithdrawn", "wrong-person"),
+])
+def test_every_variant_example_is_valid(event_type, variant):
+    assert validate.validate_payload(event_type, example(event_type, variant)) == []
+
+
+def test_remand_examples_have_no_release_date():
+    assert "expectedReleaseDate" not in example("DetentionStarted", "remand")
+    assert "expectedReleaseDate" not in example("DetentionPlanShared", "remand")
+
+
+def drop(key):
+    return lambda p: p.pop(key)
+
+
+def put(key, value):
+    return lambda p: p.update({key: value})
+
+
+# (event type, variant, change, JSON path the problem must name)
+INVALID = [
+    ("DetentionStarted", "", drop("detentionType"), "$"),
+    ("DetentionStarted", "", put("detentionType", "prison"), "$.detentionType"),
+    ("DetentionStarted", "", put("detentionType", "Remand"), "$.detentionType"),
+    ("DetentionStarted", "", put("expectedReleaseDate", "2026-11-19"), "$.expectedReleaseDate"),
+    ("DetentionPlanShared", "", drop("expectedReleaseDate"), "$"),
+    ("DetentionPlanShared", "", drop("detentionType"), "$"),
+    ("DetentionPlanShared", "remand", put("detentionType", "sentence"), "$"),
+    ("ReleaseDateChanged", "", put("expectedReleaseDate", "2027-03-15"), "$.expectedReleaseDate"),
+    ("ReleaseDateChanged", "", put("direction", "later"), "$.direction"),
+    ("ReleaseDateChanged", "", put("direction", "sooner"), "$.direction"),
+    ("ReleaseDateChanged", "", drop("direction"), "$"),
+    ("ReleaseDateChanged", "", put("reason", "early-release"), "$.reason"),
+    ("ReleaseDateChanged", "", put("reason", "appeal"), "$.reason"),
+    ("ReleaseDateChanged", "", drop("previousReleaseDate"), "$"),
+    ("Released", "", drop("releasedAt"), "$"),
+    ("Released", "", put("releasedAt", "2027-02-22"), "$.releasedAt"),
+    ("Released", "", put("releaseDate", "2027-02-23"), "$.releaseDate"),
+    ("Released", "unannounced", put("releaseDate", "2026-11-23"), "$.releaseDate"),
+    ("Released", "", put("releaseType", "escaped"), "$.releaseType"),
+    ("Released", "", drop("releaseType"), "$"),
+    ("Released", "", put("unannounced", "true"), "$.unannounced"),
+    ("Released", "", put("unannounced", 1), "$.unannounced"),
+    ("Released", "", drop("unannounced"), "$"),
+    ("Transferred", "", put("toPrisonCode", "PI-TEST"), "$.toPrisonCode"),
+    ("Transferred", "", put("toPrisonCode", "pi-test-2"), "$.toPrisonCode"),
+    ("Transferred", "", put("transferDate", "2026-12-32"), "$.transferDate"),
+    ("NoticeWithdrawn", "", put("withdrawnNoticeId", "pi-test-2026-0007"), "$.withdrawnNoticeId"),
+    ("NoticeWithdrawn", "", put("withdrawnNoticeId", "not an id"), "$.withdrawnNoticeId"),
+    ("NoticeWithdrawn", "", put("reason", "other"), "$.reason"),
+    ("NoticeWithdrawn", "", put("reason", "entered-in-error"), "$.reason"),
+    ("NoticeWithdrawn", "", drop("reason"), "$"),
+]
+
+
+@pytest.mark.parametrize("event_type, variant, change, where", INVALID,
+                         ids=[f"{t}-{v or 'base'}-{w}-{i}" for i, (t, v, _, w) in enumerate(INVALID)])
+def test_notice_event_refuses(event_type, variant, change, where):
+    payload = copy.deepcopy(example(event_type, variant))
+    change(payload)
+    assert problems_at(event_type, payload, where), validate.validate_payload(event_type, payload)
+
+
+@pytest.mark.parametrize("detention_type", ["remand", "other"])
+def test_a_plan_without_date_is_valid_unless_for_a_sentence(detention_type):
+    payload = example("DetentionPlanShared", "remand")
+    payload["detentionType"] = detention_type
+    assert validate.validate_payload("DetentionPlanShared", payload) == []
+
+
+# ---------------------------------------------------------------- the intake API's requests
+
+INTAKE = validate.OPENAPI_DIR / "intake.yaml"
+REQUEST = "/paths/~1v1~1notices/post/requestBody/content/application~1json/schema"
+
+
+@pytest.fixture(scope="module")
+def intake():
+    spec = yaml.safe_load(INTAKE.read_text())
+    examples = spec["paths"]["/v1/notices"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+    return spec, {name: item["value"] for name, item in examples.items()}
+
+
+def request_problems(spec, body) -> list[str]:
+    validator = validate.openapi_schema_validator(INTAKE, spec, REQUEST)
+    return [e.message for e in validator.iter_errors(body)]
+
+
+def test_every_notice_type_has_a_request_example(intake):
+    _, examples = intake
+    assert {e["type"] for e in examples.values()} == set(NOTICE_TYPES)
+    assert set(intake[0]["components"]["schemas"]["NoticeRequest"]["discriminator"]["mapping"]) == set(NOTICE_TYPES)
+
+
+def test_every_request_example_is_valid(intake):
+    spec, examples = intake
+    for name, body in examples.items():
+        assert request_problems(spec, body) == [], name
+
+
+REQUEST_INVALID = [
+    ("detentionStarted", drop("detentionType")),
+    ("detentionStarted", put("detentionType", "life")),
+    ("detentionPlanShared", drop("expectedReleaseDate")),
+    ("releaseDateChanged", put("direction", "earlier")),  # derived by intake, not sent
+    ("releaseDateChanged", put("reason", "early-release")),
+    ("released", put("releaseDate", "2026-11-23")),  # derived by intake, not sent
+    ("released", drop("unannounced")),
+    ("released", put("unannounced", "false")),
+    ("released", put("releaseType", "escaped")),
+    ("released", put("releasedAt", "2026-11-23")),
+    ("transferred", drop("toPrisonCode")),
+    ("transferred", put("expectedReleaseDate", "2027-03-15")),
+    ("noticeWithdrawn", put("reason", "other")),
+    ("noticeWithdrawn", drop("withdrawnNoticeId")),
+    ("noticeWithdrawn", put("type", "NoticeRetracted")),
+]
+
+
+@pytest.mark.parametrize("name, change", REQUEST_INVALID, ids=[f"{n}-{i}" for i, (n, _) in enumerate(REQUEST_INVALID)])
+def test_request_schema_refuses(intake, name, change):
+    spec, examples = intake
+    body = copy.deepcopy(examples[name])
+    change(body)
+    assert request_problems(spec, body) != []
+
+
+def test_a_remand_request_without_date_is_valid(intake):
+    spec, examples = intake
+    assert "expectedReleaseDate" not in examples["detentionStartedRemand"]
+    assert "expectedReleaseDate" not in examples["detentionPlanSharedRemand"]
+    assert request_problems(spec, examples["detentionPlanSharedRemand"]) == []
+    sentence = dict(examples["detentionPlanSharedRemand"], detentionType="sentence")
+    assert request_problems(spec, sentence) != []
