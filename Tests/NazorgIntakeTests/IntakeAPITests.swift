@@ -54,7 +54,8 @@ struct IntakeAPITests {
         let body = """
             {"type":"DetentionPlanShared","noticeId":"bad notice!","municipality":"GM9999","prisonCode":"PI-TEST",
              "person":{"bsn":"999990018","givenName":"Tessa","birthDate":"1990-02-30"},
-             "expectedReleaseDate":"2027-03-15","needs":[{"domain":"housing","status":"needed"},{"domain":"moon","status":"needed"}],
+             "detentionType":"sentence","expectedReleaseDate":"2027-03-15",
+             "needs":[{"domain":"housing","status":"needed"},{"domain":"moon","status":"needed"}],
              "consents":["housing"],"offence":"not allowed here"}
             """
         try await withIntake(bootstrap: cluster.bootstrapServers) { client in

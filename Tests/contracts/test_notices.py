@@ -154,3 +154,31 @@ def test_a_remand_request_without_date_is_valid(intake):
     assert request_problems(spec, examples["detentionPlanSharedRemand"]) == []
     sentence = dict(examples["detentionPlanSharedRemand"], detentionType="sentence")
     assert request_problems(spec, sentence) != []
+
+
+# ---------------------------------------------------------------- the documents' own examples
+
+def message_examples(doc, name):
+    return doc["components"]["messages"][name]["examples"]
+
+
+def test_asyncapi_notice_examples_equal_their_files_and_can_fail():
+    doc = yaml.safe_load(validate.ASYNCAPI_FILE.read_text())
+    assert validate.asyncapi_example_problems(doc) == []
+    for name in NOTICE_TYPES:
+        assert message_examples(doc, name), name
+    assert [e["name"] for e in message_examples(doc, "Released")] == ["synthetic", "unannounced"]
+    message_examples(doc, "Released")[1]["payload"]["unannounced"] = False
+    message_examples(doc, "Transferred")[0]["payload"]["toPrisonCode"] = "PI-TEST"
+    problems = validate.asyncapi_example_problems(doc)
+    assert any("Released.examples[1]: payload differs" in p for p in problems), problems
+    assert any("Transferred.examples[0].payload.toPrisonCode" in p for p in problems), problems
+
+
+def test_an_openapi_example_that_breaks_its_schema_is_reported(intake):
+    spec, _ = intake
+    broken = copy.deepcopy(spec)
+    examples = broken["paths"]["/v1/notices"]["post"]["requestBody"]["content"]["application/json"]["examples"]
+    examples["released"]["value"]["releaseType"] = "escaped"
+    problems = validate.openapi_example_problems(INTAKE, broken)
+    assert len(problems) == 1 and "example released" in problems[0], problems

@@ -319,7 +319,32 @@ def cmd_asyncapi(report: Report) -> None:
         ce_type = (((msg.get("headers") or {}).get("properties") or {}).get("ce_type") or {}).get("const")
         if ce_type != f"nl.nazorg.{name}.v1":
             problems.append(f"$.components.messages.{name}.headers: ce_type const must be nl.nazorg.{name}.v1")
+    problems += asyncapi_example_problems(doc)
     report.check(str(ASYNCAPI_FILE.relative_to(REPO_ROOT)), problems)
+
+
+IDENTICAL_TO = re.compile(r"identical to examples/([A-Za-z0-9-]+\.json)")
+
+
+def asyncapi_example_problems(doc: dict) -> list[str]:
+    """A message example that says it is identical to an example file is, and every message
+    example of an event type validates against that type's schema."""
+    problems = []
+    registry = build_registry()
+    known = set(event_types())
+    for name, msg in (doc.get("components", {}).get("messages") or {}).items():
+        for index, item in enumerate(msg.get("examples") or []):
+            where = f"$.components.messages.{name}.examples[{index}]"
+            found = IDENTICAL_TO.search(item.get("summary") or "")
+            if found:
+                file = EXAMPLES_DIR / found.group(1)
+                if not file.is_file():
+                    problems.append(f"{where}: names {found.group(1)}, which does not exist")
+                elif json.loads(file.read_text()) != item.get("payload"):
+                    problems.append(f"{where}: payload differs from {found.group(1)}")
+            if name in known:
+                problems += [f"{where}.payload{p[1:]}" for p in validate_payload(name, item.get("payload"), registry)]
+    return problems
 
 
 def cmd_openapi(report: Report) -> None:
