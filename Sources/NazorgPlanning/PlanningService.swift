@@ -14,6 +14,7 @@ public enum PlanningService {
     public static func make(options: ServiceOptions, directory: PartnerDirectory, logger: Logger,
                             store: (any PlanningStore)? = nil) throws -> ServiceAssembly {
         let store = try store ?? SQLitePlanningStore(path: options.dataFile("planning.sqlite"))
+        let (tracer, tracing) = try options.makeTracer(for: "planning", logger: logger)
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
         let consumer = try KafkaConsumer(configuration: options.kafka,
                                          options: ConsumerOptions(groupID: options.group("planning"),
@@ -24,13 +25,13 @@ public enum PlanningService {
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
-        return ServiceAssembly(name: "planning", endpoint: endpoint, services: [
+        return ServiceAssembly(name: "planning", endpoint: endpoint, services: tracing + [
             ProducerLifecycleService(producer: producer),
             OutboxRelayService(engine: engine, logger: logger),
             EventConsumerService(name: "planning", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "planning"),
-                                 logger: logger, handler: engine),
-            endpoint.application(router: router, name: "nazorg-planning", logger: logger),
+                                 logger: logger, tracer: tracer, handler: engine),
+            endpoint.application(router: router, name: "nazorg-planning", logger: logger, tracer: tracer),
         ])
     }
 }
