@@ -91,4 +91,15 @@ import Testing
             try TracingConfiguration.resolve(otlpEndpoint: "http://user:s3cret@collector:4318", environment: [:])
         }
     }
+
+    /// The example collector keeps exactly the attributes spans may carry.
+    @Test func theExampleCollectorKeepsExactlyTheAllowedAttributes() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let config = try String(contentsOf: root.appendingPathComponent("deploy/otel-collector/collector.yaml"), encoding: .utf8)
+        let line = try #require(config.split(separator: "\n").first { $0.contains("keep_keys(attributes,") })
+        let list = try #require(line.split(separator: "[").last?.split(separator: "]").first)
+        let kept = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        #expect(Set(kept) == Set(TraceAttribute.Key.allCases.map(\.rawValue)))
+        #expect(kept.count == TraceAttribute.Key.allCases.count)
+    }
 }

@@ -87,14 +87,16 @@ public struct HubTracer: Sendable {
     ///     belongs to: a child of that span. Another trace: a child of `parent`, linked to the
     ///     span open in this task.
     ///   - links: spans in other traces this one relates to.
+    ///   - attributes: evaluated only when tracing is on, like `links`, so a span that records
+    ///     nothing builds nothing.
     /// - Returns: what `body` returns. When `body` throws, the span records the error's type
     ///   (never its text) and an error status, and the error is rethrown.
     public func withSpan<T>(_ name: String, kind: TraceSpanKind = .internal, continuing parent: TraceParent? = nil,
-                            links: [TraceParent] = [], attributes: [TraceAttribute] = [],
+                            links: @autoclosure () -> [TraceParent] = [], attributes: @autoclosure () -> [TraceAttribute] = [],
                             _ body: (TraceSpan) async throws -> T) async rethrows -> T {
         guard let backend else { return try await body(.off) }
-        return try await Self.record(in: backend, name, kind: kind, parent: parent, links: links,
-                                     attributes: fixed + attributes, body)
+        return try await Self.record(in: backend, name, kind: kind, parent: parent, links: links(),
+                                     attributes: fixed + attributes(), body)
     }
 
     private static func record<Backend: Tracer, T>(in backend: Backend, _ name: String, kind: TraceSpanKind,
@@ -192,8 +194,8 @@ public struct TraceSpan: Sendable {
 extension TraceAttribute {
     func apply(to attributes: inout SpanAttributes) {
         switch value {
-        case .text(let text): attributes.set(key, value: .string(text))
-        case .number(let number): attributes.set(key, value: .int64(number))
+        case .text(let text): attributes.set(key.rawValue, value: .string(MetricLabel.value(text)))
+        case .number(let number): attributes.set(key.rawValue, value: .int64(number))
         }
     }
 }
