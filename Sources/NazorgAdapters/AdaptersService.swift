@@ -54,10 +54,11 @@ public enum AdaptersService {
     public static func make(options: ServiceOptions, directory: PartnerDirectory, httpClient: HTTPClient,
                             store: any OfferStore, settings: AdapterSettings = AdapterSettings(),
                             logger: Logger) throws -> ServiceAssembly {
+        let (tracer, tracing) = try options.makeTracer(for: "adapters", logger: logger)
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
         let publisher = EventPublisher(producer: producer, source: source)
         let deadLetters = DeadLetterWriter(producer: producer, service: "adapters")
-        var services: [any Service] = [ProducerLifecycleService(producer: producer)]
+        var services: [any Service] = tracing + [ProducerLifecycleService(producer: producer)]
 
         for partner in directory.partners {
             guard let webhook = partner.webhook else {
@@ -71,14 +72,15 @@ public enum AdaptersService {
                 logger: logger)
             let deliverer = WebhookDeliverer(partnerId: partner.id, url: webhook, httpClient: httpClient,
                                              timeout: settings.webhookTimeout, maximumRetryAfter: settings.maximumRetryAfter,
-                                             logger: logger)
+                                             logger: logger, tracer: tracer.forPartner(partner.id))
             let handler = OfferDeliveryHandler(partnerId: partner.id, deliverer: deliverer, store: store, publisher: publisher,
                                                logger: logger, backoff: RetryBackoff(first: settings.retryBackoff,
                                                                                      maximum: settings.maximumBackoff),
                                                now: { Date() })
             services.append(EventConsumerService(name: "adapters.\(partner.id)", consumer: consumer, deadLetters: deadLetters,
                                                  logger: logger, maxAttempts: settings.maxAttempts, commitEvery: 1,
-                                                 afterDeadLetter: handler.deadLettered, handler: handler.handle))
+                                                 afterDeadLetter: handler.deadLettered, tracer: tracer.forPartner(partner.id),
+                                                 handler: handler.handle))
         }
 
         let router = Router()
@@ -87,7 +89,8 @@ public enum AdaptersService {
         StatusRoutes(directory: directory, store: store, publisher: publisher,
                      callers: options.callers, logger: logger, now: { Date() }).add(to: router)
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
-        services.append(endpoint.application(router: router, name: "nazorg-hub-adapters", logger: logger, service: "adapters"))
+        services.append(endpoint.application(router: router, name: "nazorg-hub-adapters", logger: logger, service: "adapters",
+                                             tracer: tracer))
         return ServiceAssembly(name: "adapters", endpoint: endpoint, services: services)
     }
 }

@@ -23,6 +23,7 @@ public enum IntakeService {
         // Bounds the background send after a desk got its 503: an unreachable cluster fails
         // the records after 5 s instead of 30 s (the answer itself is bounded by the deadline).
         if kafka.properties["message.timeout.ms"] == nil { kafka.properties["message.timeout.ms"] = "5000" }
+        let (tracer, tracing) = try options.makeTracer(for: "intake", logger: logger)
         let producer = try KafkaProducer(configuration: kafka, logger: logger)
         let publisher = EventPublisher(producer: producer, source: source)
         let router = Router()
@@ -31,9 +32,9 @@ public enum IntakeService {
         addRoutes(to: router, publisher: publisher, pseudonymizer: pseudonymizer, callers: options.callers, logger: logger,
                   acknowledgementDeadline: acknowledgementDeadline)
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
-        return ServiceAssembly(name: "intake", endpoint: endpoint, services: [
+        return ServiceAssembly(name: "intake", endpoint: endpoint, services: tracing + [
             ProducerLifecycleService(producer: producer),
-            endpoint.application(router: router, name: "nazorg-intake", logger: logger, service: "intake"),
+            endpoint.application(router: router, name: "nazorg-intake", logger: logger, service: "intake", tracer: tracer),
         ])
     }
 

@@ -18,6 +18,7 @@ public enum MonitoringService {
     public static func make(options: ServiceOptions, store: any MonitoringStore, logger: Logger) throws -> ServiceAssembly {
         // The producer writes dead letters and answers the readiness probe; monitoring
         // publishes nothing else.
+        let (tracer, tracing) = try options.makeTracer(for: "monitoring", logger: logger)
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
         let consumer = try KafkaConsumer(
             configuration: options.kafka,
@@ -26,18 +27,18 @@ public enum MonitoringService {
         let handler = FeedHandler(store: store, logger: logger)
         let consumerService = EventConsumerService(
             name: "monitoring", consumer: consumer, deadLetters: DeadLetterWriter(producer: producer, service: "monitoring"),
-            logger: logger, handler: handler)
+            logger: logger, tracer: tracer, handler: handler)
 
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
         let routes = MonitoringRoutes(store: store, logger: logger)
         routes.add(to: router)
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
-        return ServiceAssembly(name: "monitoring", endpoint: endpoint, services: [
+        return ServiceAssembly(name: "monitoring", endpoint: endpoint, services: tracing + [
             ProducerLifecycleService(producer: producer),
             consumerService,
             endpoint.application(router: router, name: "nazorg-hub-monitoring", logger: logger, service: "monitoring",
-                                 refreshMetrics: routes.refreshMetrics),
+                                 tracer: tracer, refreshMetrics: routes.refreshMetrics),
         ])
     }
 }

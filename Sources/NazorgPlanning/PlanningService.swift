@@ -15,23 +15,25 @@ public enum PlanningService {
     public static func make(options: ServiceOptions, directory: PartnerDirectory, logger: Logger,
                             store: (any PlanningStore)? = nil) throws -> ServiceAssembly {
         let store = try store ?? SQLitePlanningStore(path: options.dataFile("planning.sqlite"))
+        let (tracer, tracing) = try options.makeTracer(for: "planning", logger: logger)
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
         let consumer = try KafkaConsumer(configuration: options.kafka,
                                          options: ConsumerOptions(groupID: options.group("planning"),
                                                                   topics: [Topics.intakeNotices, Topics.partnerStatus]),
                                          logger: logger)
         let engine = PlanningEngine(store: store, planner: Planner(directory: directory),
-                                    publisher: EventPublisher(producer: producer, source: source), logger: logger)
+                                    publisher: EventPublisher(producer: producer, source: source), logger: logger,
+                                    appliesBatches: !tracer.isEnabled)
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
-        return ServiceAssembly(name: "planning", endpoint: endpoint, services: [
+        return ServiceAssembly(name: "planning", endpoint: endpoint, services: tracing + [
             ProducerLifecycleService(producer: producer),
             OutboxRelayService(engine: engine, logger: logger),
             EventConsumerService(name: "planning", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "planning"),
-                                 logger: logger, handler: engine),
-            endpoint.application(router: router, name: "nazorg-planning", logger: logger),
+                                 logger: logger, tracer: tracer, handler: engine),
+            endpoint.application(router: router, name: "nazorg-planning", logger: logger, tracer: tracer),
         ])
     }
 }
@@ -40,6 +42,10 @@ public enum PlanningService {
 /// committed. Per batch: every input is decided and stored with its outbox in one
 /// transaction (`prepare`), each event then learns its outcome (`stage`: a refused one goes
 /// to the dead letters), and the whole outbox is published at once (`finish`).
+///
+/// With traces on, each input is applied in its own transaction while it is staged, inside
+/// its consumer span, so that the events it decides name that span as their parent (a
+/// batch's transaction runs outside every event's span).
 public struct PlanningEngine: BatchEventHandler {
     let store: any PlanningStore
     let planner: Planner
@@ -48,11 +54,16 @@ public struct PlanningEngine: BatchEventHandler {
     /// The outcomes the last `prepare` reached, by event id, until each event is staged.
     private let prepared = PreparedOutcomes()
 
-    public init(store: any PlanningStore, planner: Planner, publisher: EventPublisher, logger: Logger) {
+    /// Whether `prepare` applies the batch in one transaction (see above).
+    let appliesBatches: Bool
+
+    public init(store: any PlanningStore, planner: Planner, publisher: EventPublisher, logger: Logger,
+                appliesBatches: Bool = true) {
         self.store = store
         self.planner = planner
         self.publisher = publisher
         self.logger = logger
+        self.appliesBatches = appliesBatches
     }
 
     /// Applies one input alone, then publishes the outbox in decision order: what a crash
@@ -66,6 +77,7 @@ public struct PlanningEngine: BatchEventHandler {
     /// staging it refuses it.
     public func prepare(_ events: [ReceivedEvent]) async throws {
         prepared.outcomes.withLock { $0 = [:] }
+        guard appliesBatches else { return }
         let inputs = events.compactMap { try? input(for: $0) }
         let outcomes = try await store.apply(inputs)
         prepared.outcomes.withLock { prepared in

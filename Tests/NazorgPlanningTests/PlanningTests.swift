@@ -210,6 +210,16 @@ struct PlanningTests {
         // Unprepared (the batch's transaction failed), an event is applied alone.
         try await engine.stage(try received(plan([.debts], noticeId: "plan-3"), id: "notice-3"), into: &records)
         #expect(store.calls == [3, 1])
+
+        // With traces on, every event is applied alone while staged, inside its span.
+        let (otherSQLite, _) = try temporaryStore()
+        let alone = CountingPlanningStore(store: otherSQLite)
+        let traced = PlanningEngine(store: alone, planner: planner, publisher: publisher, logger: logger, appliesBatches: false)
+        try await traced.prepare(events)
+        #expect(alone.calls.isEmpty)
+        try await traced.stage(events[0], into: &records)
+        await #expect(throws: PoisonEvent.self) { try await traced.stage(events[1], into: &records) }
+        #expect(alone.calls == [1, 1])
         await producer.close()
     }
 

@@ -28,9 +28,12 @@ public struct WebhookDeliverer: Sendable {
     let timeout: Duration
     let maximumRetryAfter: Duration
     let logger: Logger
+    /// Records each delivery attempt as a client span, whose context the partner receives.
+    let tracer: HubTracer
 
     public init(partnerId: String, url: String, httpClient: HTTPClient, timeout: Duration = .seconds(10),
-                maximumRetryAfter: Duration = .seconds(30), logger: Logger) {
+                maximumRetryAfter: Duration = .seconds(30), logger: Logger, tracer: HubTracer = .off) {
+        self.tracer = tracer
         self.partnerId = partnerId
         self.url = url
         self.httpClient = httpClient
@@ -49,8 +52,9 @@ public struct WebhookDeliverer: Sendable {
         }
     }
 
-    /// The HTTP headers of one offer delivery.
-    public static func headers(for event: ReceivedEvent, idempotencyKey: String) -> [(String, String)] {
+    /// The HTTP headers of one offer delivery. `trace` is the delivery's own span when tracing
+    /// is on; otherwise the partner receives the trace of the record, as the filter made it.
+    public static func headers(for event: ReceivedEvent, idempotencyKey: String, trace: TraceParent? = nil) -> [(String, String)] {
         let envelope = event.envelope
         return [
             ("Content-Type", CloudEventHeader.jsonContentType),
@@ -62,16 +66,23 @@ public struct WebhookDeliverer: Sendable {
             // The original text, so the partner sees exactly the time the producer wrote.
             ("ce-time", event.record.headers.text(CloudEventHeader.time) ?? ContractCoding.timestamp(envelope.time)),
             ("ce-dataschema", envelope.type.schemaURN),
-            ("traceparent", envelope.traceparent.description),
+            // Either way a trace of the partner's own: it never names the hub's internal trace.
+            ("traceparent", (trace ?? envelope.traceparent).description),
         ]
     }
 
     /// POSTs the offer once. Returns on 2xx; throws ``WebhookDeliveryError`` when a later
     /// attempt may succeed and `PoisonEvent` when the partner refused the offer for good.
     public func deliver(_ event: ReceivedEvent, idempotencyKey: String) async throws {
+        try await tracer.withSpan("POST webhook", kind: .client, attributes: [.httpMethod("POST")]) { span in
+            try await deliver(event, idempotencyKey: idempotencyKey, span: span)
+        }
+    }
+
+    private func deliver(_ event: ReceivedEvent, idempotencyKey: String, span: TraceSpan) async throws {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
-        for (name, value) in Self.headers(for: event, idempotencyKey: idempotencyKey) {
+        for (name, value) in Self.headers(for: event, idempotencyKey: idempotencyKey, trace: span.trace) {
             request.headers.add(name: name, value: value)
         }
         request.body = .bytes(ByteBuffer(bytes: event.record.value))
@@ -82,6 +93,7 @@ public struct WebhookDeliverer: Sendable {
             response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout.clampedMilliseconds)))
         } catch {
             HubMetrics.webhookDelivery(partner: partnerId, outcome: .unreachable, duration: ContinuousClock.now - start)
+            span.set(.outcome(HubMetrics.WebhookOutcome.unreachable.rawValue))
             throw WebhookDeliveryError(code: .transport, partnerId: partnerId,
                                        message: "the partner's webhook could not be reached (\(type(of: error)))")
         }
@@ -96,6 +108,7 @@ public struct WebhookDeliverer: Sendable {
         let status = Int(response.status.code)
         let outcome = Self.outcome(status: status)
         HubMetrics.webhookDelivery(partner: partnerId, outcome: outcome.metricOutcome, duration: ContinuousClock.now - start)
+        span.set(.httpStatus(status), .outcome(outcome.metricOutcome.rawValue))
         switch outcome {
         case .delivered:
             return

@@ -28,11 +28,14 @@ public struct FilterEngine: BatchEventHandler {
     let publisher: EventPublisher
     let partnerIDs: PartnerPseudonymizer
     let logger: Logger
+    /// Records each disclosure decision as a span (``traceDecision(about:sourceEventId:trace:_:)``).
+    let tracer: HubTracer
     /// The store's answers for the batch being staged (see ``prepare(_:)``).
     private let snapshot = BatchSnapshot()
 
     public init(policies: PolicySet, store: FilterStore, publisher: EventPublisher, partnerIDs: PartnerPseudonymizer,
-                logger: Logger) {
+                logger: Logger, tracer: HubTracer = .off) {
+        self.tracer = tracer
         self.policies = policies
         self.store = store
         self.publisher = publisher
@@ -60,7 +63,9 @@ public struct FilterEngine: BatchEventHandler {
                                                  municipality: notice.municipality, occurredAt: envelope.time), envelope)
         case .taskAssigned:
             let task = try event.decode(TaskAssigned.self)
-            try await offer(task, sourceEventId: envelope.id, trace: envelope.traceparent, into: &out, &effect)
+            try await traceDecision(about: task, sourceEventId: envelope.id, trace: envelope.traceparent) {
+                try await offer(task, sourceEventId: envelope.id, trace: envelope.traceparent, into: &out, &effect)
+            }
             try observe(into: &out, FlowObserved(observationId: "", sourceEventType: .taskAssigned, subjectId: task.subjectId,
                                                  municipality: task.municipality, caseId: task.caseId, taskId: task.taskId,
                                                  domain: task.domain, partnerId: task.partnerId, occurredAt: envelope.time), envelope)
@@ -93,7 +98,10 @@ public struct FilterEngine: BatchEventHandler {
             try await setConsent(subjectId: consent.subjectId, domain: consent.domain, given: true, consentId: consent.consentId)
             for parked in try await store.parked(subjectId: consent.subjectId, domain: consent.domain) {
                 let trace = TraceParent(parked.traceparent) ?? envelope.traceparent
-                effect.disclosed += try disclose(parked.task, sourceEventId: parked.sourceEventId, trace: trace, into: &out)
+                try await traceDecision(about: parked.task, sourceEventId: parked.sourceEventId, trace: trace) {
+                    effect.disclosed += try disclose(parked.task, sourceEventId: parked.sourceEventId, trace: trace, into: &out)
+                    return .disclosed
+                }
                 // Planning heard the task was waiting: tell it the wait is over. Released now,
                 // so the reporter leaves it alone; it stays parked until its records are
                 // written, so a replay discloses it again.
@@ -153,23 +161,24 @@ public struct FilterEngine: BatchEventHandler {
     /// Applies the partner's policy: deny, wait for consent, or disclose. A task that is
     /// denied is reported to planning at once, one that waits after a grace period.
     private func offer(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent,
-                       into out: inout StagedRecords, _ effect: inout Effect) async throws {
+                       into out: inout StagedRecords, _ effect: inout Effect) async throws -> DisclosureDecision {
         let metadata: Logger.Metadata = ["event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
                                          "partner.role": .string(task.partnerRole.rawValue)]
         guard let policy = policies.policy(for: task.partnerRole), policy.eventTypes.contains(.taskAssigned) else {
             logger.warning("disclosure denied: no policy allows it", metadata: metadata)
             try reportStatus(.undeliverable, reason: HubReason.noPolicy, of: task, sourceEventId: sourceEventId, trace: trace,
                              into: &out)
-            return
+            return .denied
         }
         if policy.needsConsent, try await !hasConsent(subjectId: task.subjectId, domain: task.domain) {
             // Reported to planning by `reportLongWaits` once it waited past the grace period:
             // the consent of the same plan is often on its way on the consent topic.
             try await store.park(ParkedTask(sourceEventId: sourceEventId, task: task, traceparent: trace.description))
             logger.info("disclosure waits for consent", metadata: metadata)
-            return
+            return .awaitingConsent
         }
         effect.disclosed += try disclose(task, sourceEventId: sourceEventId, trace: trace, into: &out)
+        return .disclosed
     }
 
     /// Stages the log record as an audit record and the partner record after it. Both carry

@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import NazorgKafka
+import ServiceLifecycle
 
 /// Settings every service shares, read once at start-up.
 public struct ServiceOptions: Sendable {
@@ -16,10 +18,13 @@ public struct ServiceOptions: Sendable {
     /// How long the HTTP API waits for slow or stalled clients (defaults: 15 s idle, 20 s to
     /// read one request).
     public var httpTimeouts: HTTPServerTimeouts
+    /// Whether and where the service exports spans (off by default).
+    public var traces: TracingConfiguration
 
     public init(kafka: KafkaConfiguration, host: String = "127.0.0.1", port: Int, dataDirectory: String = "data",
                 groupPrefix: String = "nazorg", callers: CallerTokens? = nil,
-                httpTimeouts: HTTPServerTimeouts = HTTPServerTimeouts()) {
+                httpTimeouts: HTTPServerTimeouts = HTTPServerTimeouts(), traces: TracingConfiguration = .off) {
+        self.traces = traces
         self.callers = callers
         self.httpTimeouts = httpTimeouts
         self.kafka = kafka
@@ -33,6 +38,13 @@ public struct ServiceOptions: Sendable {
     public func dataFile(_ name: String) throws -> String {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         return (dataDirectory as NSString).appendingPathComponent(name)
+    }
+
+    /// The tracer of `service` and what must run first for it: the span exporter when tracing
+    /// is on, nothing when it is off.
+    public func makeTracer(for service: String, logger: Logger) throws -> (tracer: HubTracer, services: [any Service]) {
+        let (tracer, exporter) = try HubTracer.make(traces, service: service, logger: logger)
+        return (tracer, exporter.map { [$0] } ?? [])
     }
 
     /// The consumer group of one service.

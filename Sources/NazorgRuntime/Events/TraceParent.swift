@@ -1,64 +1,60 @@
-/// A W3C Trace Context `traceparent` value: `00-<trace id>-<parent span id>-<flags>`.
+import W3CTraceContext
+
+/// A W3C Trace Context `traceparent` value: `00-<trace id>-<parent span id>-<flags>`, read
+/// and written by swift-w3c-trace-context.
 ///
-/// One trace id follows a case across every service; each hop gets a new span id.
+/// One trace id follows a case across every service; each hop gets a span id of its own.
 public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
-    /// 32 lowercase hex digits, never all zeros.
-    public let traceID: String
-    /// 16 lowercase hex digits, never all zeros.
-    public let spanID: String
-    public let sampled: Bool
+    let context: TraceContext
 
-    /// Parses a header value; nil when it does not follow the version-00 format.
+    /// Parses a header value; nil when it is not a version-00 `traceparent` of plain
+    /// lowercase ASCII hex (the library counts bytes, so "0" with a combining mark, which is
+    /// one Character, fails) or when its trace or span id is all zeros.
     public init?(_ header: String) {
-        let parts = header.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "00", parts[3].count == 2,
-              Self.isHex(parts[1], count: 32), Self.isHex(parts[2], count: 16),
-              parts[1].contains(where: { $0 != "0" }), parts[2].contains(where: { $0 != "0" }),
-              let flags = UInt8(parts[3], radix: 16) else { return nil }
-        traceID = String(parts[1])
-        spanID = String(parts[2])
-        sampled = flags & 1 == 1
+        guard let parsed = try? TraceContext(traceParentHeaderValue: header) else { return nil }
+        self.init(traceID: parsed.traceID, spanID: parsed.spanID, sampled: parsed.flags.contains(.sampled))
     }
 
-    private init(traceID: String, spanID: String, sampled: Bool) {
-        self.traceID = traceID
-        self.spanID = spanID
-        self.sampled = sampled
+    init(traceID: TraceID, spanID: SpanID, sampled: Bool) {
+        // Only the sampled flag is carried on: version 00 defines no other for us to keep.
+        context = TraceContext(traceID: traceID, spanID: spanID, flags: sampled ? .sampled : [], state: TraceState())
     }
+
+    /// 32 lowercase hex digits, never all zeros.
+    public var traceID: String { context.traceID.description }
+    /// 16 lowercase hex digits, never all zeros.
+    public var spanID: String { context.spanID.description }
+    public var sampled: Bool { context.flags.contains(.sampled) }
+
+    /// Whether `other` belongs to the same trace.
+    public func isSameTrace(as other: TraceParent) -> Bool { context.traceID == other.context.traceID }
 
     /// Starts a new trace.
     public static func random() -> TraceParent {
-        TraceParent(traceID: randomHex(bytes: 16), spanID: randomHex(bytes: 8), sampled: true)
+        var traceID = TraceID.random()
+        while traceID == .null { traceID = TraceID.random() }
+        return TraceParent(traceID: traceID, spanID: randomSpanID(), sampled: true)
     }
 
-    /// The same trace, one hop further.
+    /// The same trace, one hop further: what the current hop stamps on what it produces.
+    ///
+    /// While a span of ``HubTracer`` is open in this task (tracing switched on) and belongs to
+    /// this trace, the hop *is* that span, so the next service's span becomes its child.
+    /// Otherwise (tracing off, or another trace) the hop gets a new span id, as it always had.
     public func child() -> TraceParent {
-        TraceParent(traceID: traceID, spanID: Self.randomHex(bytes: 8), sampled: sampled)
+        if let span = Self.currentSpan, span.isSameTrace(as: self) { return span }
+        return TraceParent(traceID: context.traceID, spanID: Self.randomSpanID(), sampled: sampled)
     }
 
-    public var description: String { "00-\(traceID)-\(spanID)-\(sampled ? "01" : "00")" }
+    /// The span ``HubTracer`` has open in this task, if any.
+    static var currentSpan: TraceParent? { TraceSpan.current?.trace }
 
-    private static func isHex(_ s: Substring, count: Int) -> Bool {
-        // Bytes, not Characters: "0" followed by a combining mark is one Character that a
-        // character range would accept.
-        s.utf8.count == count && s.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-            || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
-    }
+    public var description: String { context.traceParentHeaderValue }
 
-    private static func randomHex(bytes: Int) -> String {
-        // Eight random bytes per call of the system generator, not one.
-        var generator = SystemRandomNumberGenerator()
-        while true {
-            var value: [UInt8] = []
-            value.reserveCapacity(bytes)
-            while value.count < bytes {
-                let word = generator.next()
-                for shift in stride(from: 0, to: min(64, (bytes - value.count) * 8), by: 8) {
-                    value.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-                }
-            }
-            if value.contains(where: { $0 != 0 }) { return value.hexString }
-        }
+    private static func randomSpanID() -> SpanID {
+        var spanID = SpanID.random()
+        while spanID == .null { spanID = SpanID.random() }
+        return spanID
     }
 }
 

@@ -33,23 +33,25 @@ public final class HTTPEndpoint: Sendable {
     }
 
     /// Builds the Hummingbird application serving `router` on this endpoint, with the
-    /// endpoint's ``timeouts`` on every connection, `GET /metrics` (``MetricsRoutes``) and
-    /// every request counted and timed (``HTTPMetricsMiddleware``).
+    /// endpoint's ``timeouts`` on every connection, `GET /metrics` (``MetricsRoutes``),
+    /// every request counted and timed (``HTTPMetricsMiddleware``) and, when `tracer` is on,
+    /// every API request served in a server span (``TracingMiddleware``).
     ///
     /// - Parameters:
     ///   - service: the `service` label of the HTTP metrics; by default `name` without its
     ///     `nazorg-hub-` or `nazorg-` prefix, which gives every hub service its short name.
     ///   - refreshMetrics: runs before each export of `/metrics` (see ``MetricsRoutes``).
     public func application<Context: RequestContext>(router: Router<Context>, name: String, logger: Logger,
-                                                     service: String? = nil,
+                                                     service: String? = nil, tracer: HubTracer = .off,
                                                      refreshMetrics: (@Sendable () async throws -> Void)? = nil) -> some Service
         where Context.Source == ApplicationRequestContextSource {
         let timeouts = self.timeouts
         MetricsRoutes.add(to: router, refresh: refreshMetrics)
         // Around the built router rather than on it: Hummingbird wraps only the routes added
         // after a router middleware, and the services add theirs before they get here.
+        let traced = MiddlewareResponder(middleware: TracingMiddleware<Context>(tracer: tracer), wrapped: router.buildResponder())
         let responder = MiddlewareResponder(middleware: HTTPMetricsMiddleware<Context>(service: service ?? Self.serviceName(name)),
-                                            wrapped: router.buildResponder())
+                                            wrapped: traced)
         return Application(
             responder: responder,
             server: .http1(configuration: HTTP1Channel.Configuration(

@@ -2,16 +2,19 @@ import Hummingbird
 import HTTPTypes
 
 extension Request {
-    /// The caller's trace, continued one hop, or a new trace when the caller sent none or
-    /// sent one that is not a plain ASCII version-00 `traceparent`.
+    /// The trace what this request produces carries: the server span serving it when tracing
+    /// is on (``TracingMiddleware`` continued the caller's trace or began one), otherwise the
+    /// caller's trace continued one hop, or a new trace when the caller sent none or sent one
+    /// that is not a plain ASCII version-00 `traceparent`.
     public var continuedTrace: TraceParent {
-        guard let name = HTTPField.Name("traceparent"), let value = headers[name],
-              value.utf8.count == 55, value.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || isLowerHex($0) }),
-              let parent = TraceParent(value) else { return .random() }
+        if let span = TraceParent.currentSpan { return span }
+        guard let parent = callerTrace else { return .random() }
         return parent.child()
     }
-}
 
-private func isLowerHex(_ byte: UInt8) -> Bool {
-    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    /// The caller's `traceparent`, when it is a valid one.
+    var callerTrace: TraceParent? {
+        guard let name = HTTPField.Name("traceparent"), let value = headers[name] else { return nil }
+        return TraceParent(value)
+    }
 }

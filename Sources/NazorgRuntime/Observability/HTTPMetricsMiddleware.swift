@@ -6,7 +6,7 @@ import Hummingbird
 /// never the request's path, which carries partner and task ids and whatever a scanner
 /// tries; a path no route matches counts as `unmatched`.
 ///
-/// ``HTTPEndpoint/application(router:name:logger:service:refreshMetrics:)`` puts it around
+/// ``HTTPEndpoint/application(router:name:logger:service:tracer:refreshMetrics:)`` puts it around
 /// the whole router, so it sees every route whenever it was added and the final status of
 /// errors the router turns into responses. On a router itself it would wrap only the routes
 /// added after it.

@@ -2,7 +2,7 @@ import Hummingbird
 
 /// `GET /metrics`: the process's metrics in the Prometheus text format, for scraping.
 ///
-/// Every service serves it through ``HTTPEndpoint/application(router:name:logger:service:refreshMetrics:)``.
+/// Every service serves it through ``HTTPEndpoint/application(router:name:logger:service:tracer:refreshMetrics:)``.
 public enum MetricsRoutes {
     public static let path = "/metrics"
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"

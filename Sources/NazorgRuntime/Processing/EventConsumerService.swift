@@ -34,10 +34,13 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
     /// batch). A consumer whose handling has effects outside Kafka (a partner's webhook)
     /// commits often, so a restart repeats little of what was already done.
     let commitEvery: Int?
+    /// Records a consumer span per event handled (``HubTracer/consuming(_:_:)``).
+    let tracer: HubTracer
 
     public init(name: String, consumer: KafkaConsumer, deadLetters: DeadLetterWriter, logger: Logger,
                 maxAttempts: Int = 8, commitEvery: Int? = nil, afterDeadLetter: DeadLetterHook? = nil,
-                handler: Handler) {
+                tracer: HubTracer = .off, handler: Handler) {
+        self.tracer = tracer
         self.commitEvery = commitEvery.map { max(1, $0) }
         self.name = name
         self.consumer = consumer
@@ -185,7 +188,12 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
             }
             // A record repeated within one batch (a producer's retry upstream) is the same event.
             if seen.insert(event.envelope.source + "\u{1F}" + event.envelope.id).inserted {
-                switch try await stage(event, member) {
+                let outcome = try await tracer.consuming(event) { span in
+                    let outcome = try await stage(event, member)
+                    span.set(.outcome(outcome.code))
+                    return outcome
+                }
+                switch outcome {
                 case .staged(let effect, let records):
                     effects.append(effect)
                     staged.append(records)
@@ -310,6 +318,15 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
         case staged(Handler.Effect, StagedRecords)
         case deadLettered
         case interrupted
+
+        /// The outcome of an event's span.
+        var code: String {
+            switch self {
+            case .staged: "handled"
+            case .deadLettered: "dead-lettered"
+            case .interrupted: "interrupted"
+            }
+        }
     }
 
     private func stage(_ event: ReceivedEvent, _ member: MemberState) async throws -> StageOutcome {
@@ -350,6 +367,7 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
             "kafka.partition": "\(record.partition)", "kafka.offset": "\(record.offset)",
             "deadletter.reason": .string(reason),
         ])
+        TraceSpan.current?.fail(errorType: reason)
         guard await untilDoneOrStopping("dead-letter write failed; retrying", member, {
             try await deadLetters.deadLetter(record, reason: reason, detail: detail)
         }) else { return false }
@@ -424,9 +442,10 @@ extension EventConsumerService where Handler == EachEventHandler {
     /// A consumer whose handler does all its work per event, in order.
     public init(name: String, consumer: KafkaConsumer, deadLetters: DeadLetterWriter, logger: Logger,
                 maxAttempts: Int = 8, commitEvery: Int? = nil, afterDeadLetter: DeadLetterHook? = nil,
-                handler: @escaping EachEventHandler.Handle) {
+                tracer: HubTracer = .off, handler: @escaping EachEventHandler.Handle) {
         self.init(name: name, consumer: consumer, deadLetters: deadLetters, logger: logger, maxAttempts: maxAttempts,
-                  commitEvery: commitEvery, afterDeadLetter: afterDeadLetter, handler: EachEventHandler(handler))
+                  commitEvery: commitEvery, afterDeadLetter: afterDeadLetter, tracer: tracer,
+                  handler: EachEventHandler(handler))
     }
 }
 

@@ -34,6 +34,9 @@ struct FilterBench: AsyncParsableCommand {
     @Option(name: .long, help: "Directory of partner policies (YAML).")
     var policies = "Contracts/policies"
 
+    /// Off by default, as in production; on, it measures the filter with every event traced.
+    @OptionGroup var tracing: TracingOptions
+
     static let target = 0.6
 
     func validate() throws {
@@ -117,12 +120,15 @@ struct FilterBench: AsyncParsableCommand {
         let consumer = try KafkaConsumer(configuration: kafka, options: ConsumerOptions(
             groupID: "bench-filter-\(round)", topics: [Topics.planningCaseEvents, Topics.consentEvents, Topics.intakeNotices],
             maxBatchSize: batch), logger: logger)
+        let (tracer, exporter) = try HubTracer.make(try tracing.configuration(), service: "filter", logger: logger)
+        let exporting = Task { try await exporter?.run() }
+        defer { exporting.cancel() }
         let engine = FilterEngine(policies: policies, store: store, publisher: EventPublisher(producer: producer, source: FilterService.source),
-                                  partnerIDs: partnerIDs, logger: logger)
+                                  partnerIDs: partnerIDs, logger: logger, tracer: tracer)
         let counted = CountedHandler(engine)
         let service = EventConsumerService(name: "filter", consumer: consumer,
                                            deadLetters: DeadLetterWriter(producer: producer, service: "filter"),
-                                           logger: logger, handler: counted)
+                                           logger: logger, tracer: tracer, handler: counted)
         let running = Task { try await service.run() }
         var lastReport = ContinuousClock.now
         let deadline = ContinuousClock.now + .seconds(600)

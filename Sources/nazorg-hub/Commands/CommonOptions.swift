@@ -26,6 +26,8 @@ struct CommonServiceOptions: ParsableArguments {
     @Option(name: .long, help: "Caller token file (YAML, token hashes and scopes). Default: $NAZORG_API_TOKENS_FILE; without one the API is open.")
     var tokens: String?
 
+    @OptionGroup var tracing: TracingOptions
+
     func serviceOptions(service: String, defaultPort: Int) throws -> ServiceOptions {
         guard let bootstrap = kafka ?? ProcessInfo.processInfo.environment["NAZORG_KAFKA_BOOTSTRAP"], !bootstrap.isEmpty else {
             throw ValidationError("Give the Kafka bootstrap servers with --kafka or NAZORG_KAFKA_BOOTSTRAP.")
@@ -33,7 +35,7 @@ struct CommonServiceOptions: ParsableArguments {
         let config = try KafkaConfiguration.fromEnvironment(bootstrapServers: bootstrap, clientID: "nazorg-\(service)")
         let callers = try (tokens ?? ProcessInfo.processInfo.environment["NAZORG_API_TOKENS_FILE"]).map(CallerTokens.init(contentsOf:))
         return ServiceOptions(kafka: config, host: host, port: port ?? defaultPort, dataDirectory: dataDirectory,
-                              groupPrefix: groupPrefix, callers: callers)
+                              groupPrefix: groupPrefix, callers: callers, traces: try tracing.configuration())
     }
 }
 

@@ -33,8 +33,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Directory of partner policies (YAML).")
     var policies = "Contracts/policies"
 
+    @OptionGroup var tracing: TracingOptions
+
     func run() async throws {
         let logger = makeLogger("nazorg.demo")
+        let traces = try tracing.configuration()
         let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: logger)
         let simulatorPort = port + 10
         let directory = try Self.demoPartners(webhookBase: "http://127.0.0.1:\(simulatorPort)/partners")
@@ -43,7 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
         func options(_ service: String, _ offset: Int) -> ServiceOptions {
             ServiceOptions(kafka: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "nazorg-demo-\(service)",
                                                      properties: EmbeddedKafkaCluster.clientProperties),
-                           port: port + offset, dataDirectory: dataDirectory, groupPrefix: "nazorg-demo")
+                           port: port + offset, dataDirectory: dataDirectory, groupPrefix: "nazorg-demo", traces: traces)
         }
         // The broker is new each run, so the demo's pseudonym keys are too.
         let pseudonymizer = try SubjectPseudonymizer(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })

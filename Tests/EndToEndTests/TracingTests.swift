@@ -1,0 +1,298 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+import NazorgTestSupport
+import Testing
+
+private let logger = quietLogger("e2e.tracing")
+
+/// A notice whose person data are sentinels: none of them may turn up in an exported span.
+private let bsn = "999990019"
+private let givenName = "Sentinella"
+private let surname = "Traceervlak"
+private let birthDate = "1987-06-05"
+private let noticeId = "trace-plan-1"
+private let notice = """
+    {"type":"DetentionPlanShared","noticeId":"\(noticeId)","municipality":"GM0363","prisonCode":"PI-TEST",
+     "person":{"bsn":"\(bsn)","givenName":"\(givenName)","surname":"\(surname)","birthDate":"\(birthDate)"},
+     "detentionType":"sentence","expectedReleaseDate":"2027-03-15",
+     "needs":[{"domain":"housing","status":"needed"},{"domain":"id","status":"needed"}],
+     "consents":["housing"]}
+    """
+
+/// The broker, every service as its own process, partners' webhooks and a collector in this
+/// process; torn down by ``stop()``.
+private struct Chain {
+    let work: URL
+    let collector: OTLPReceiver
+    let collectorURL: String
+    let inbox: Inbox
+    let webhookTask: Task<Void, any Error>
+    let broker: ServiceProcess
+    let bootstrap: String
+    var services: [ServiceProcess] = []
+    var ports: [String: Int] = [:]
+    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+
+    init() async throws {
+        work = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-traces-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        collector = OTLPReceiver()
+        collectorURL = try await collector.start()
+        let inbox = Inbox()
+        self.inbox = inbox
+        let router = Router()
+        router.post("/hooks/:partner") { request, context -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            inbox.add(.init(partner: try context.parameters.require("partner"), idempotencyKey: headers["idempotency-key"],
+                            headers: headers, body: String(buffer: body)))
+            return .ok
+        }
+        let webhookEndpoint = HTTPEndpoint(host: "127.0.0.1", port: 0)
+        let webhookServer = webhookEndpoint.application(router: router, name: "test-partners", logger: logger)
+        webhookTask = Task { try await webhookServer.run() }
+        let webhookPort = try await webhookEndpoint.waitForPort()
+        let partners = work.appendingPathComponent("partners.yaml")
+        try """
+            partners:
+              - {id: woon-trace, name: Woningcorporatie Trace, role: housing-corporation, domains: [housing], municipalities: [GM0363], webhook: "http://127.0.0.1:\(webhookPort)/hooks/woon-trace"}
+              - {id: idbalie-trace, name: ID-balie Trace, role: civil-affairs, domains: [id], municipalities: ["*"], webhook: "http://127.0.0.1:\(webhookPort)/hooks/idbalie-trace"}
+            """.write(to: partners, atomically: true, encoding: .utf8)
+        broker = try ServiceProcess("broker", arguments: ["broker", "--brokers", "1", "--partitions", "3",
+                                                          "--partners", partners.path])
+        bootstrap = try await broker.firstOutputLine()
+    }
+
+    var partnersFile: URL { work.appendingPathComponent("partners.yaml") }
+
+    /// Starts intake, planning, filter, adapters and monitoring, each with `settings(service)`'s
+    /// environment and arguments added, and waits until all are ready.
+    mutating func startServices(_ settings: (String) -> (environment: [String: String], arguments: [String])) async throws {
+        let fast = "session.timeout.ms=6000;heartbeat.interval.ms=500;fetch.wait.max.ms=50"
+        for service in ["intake", "planning", "filter", "adapters", "monitoring"] {
+            let files = ["planning", "adapters"].contains(service) ? ["--partners", partnersFile.path] : []
+            services.append(try ServiceProcess(
+                service, arguments: [service, "--kafka", bootstrap, "--port", "0", "--data-dir", work.appendingPathComponent(service).path,
+                                     "--group-prefix", "traces"] + files + settings(service).arguments,
+                environment: ["NAZORG_PSEUDONYM_KEY": "trace-test-key-not-secret-0123456789abcdef",
+                              "NAZORG_PARTNER_PSEUDONYM_KEY": "trace-partner-key-not-secret-0123456789abcdef",
+                              "NAZORG_KAFKA_PROPERTIES": fast, "LOG_LEVEL": "info"]
+                    .merging(settings(service).environment) { _, new in new }))
+        }
+        for service in services { ports[service.name] = try await service.httpPort() }
+        let http = self.http
+        for service in services {
+            let port = ports[service.name]!
+            try await waitUntil("\(service.name) is ready", timeout: .seconds(90)) {
+                try await get(http, "http://127.0.0.1:\(port)/health/ready").status == 200
+            }
+        }
+    }
+
+    /// Sends the notice as a desk whose own trace is `desk`, and waits until both partners have their task.
+    func submitNotice(desk: TraceParent) async throws {
+        let accepted = try await post(http, "http://127.0.0.1:\(ports["intake"]!)/v1/notices", notice,
+                                      headers: ["traceparent": desk.description])
+        #expect(accepted.status == 202)
+        try await waitUntil("both partners received their task", timeout: .seconds(120)) {
+            inbox.count("woon-trace") >= 1 && inbox.count("idbalie-trace") >= 1
+        }
+    }
+
+    /// Stops every service with SIGTERM (which sends the spans an exporter still holds) and
+    /// returns whether each exited cleanly.
+    func stopServices() async {
+        for service in services.reversed() {
+            let status = await service.terminate()
+            #expect(status == 0, "\(service.name) exited with \(status)")
+        }
+    }
+
+    func stop() async {
+        for service in services + [broker] { _ = await service.terminate() }
+        try? await http.shutdown()
+        webhookTask.cancel()
+        await collector.stop()
+        try? FileManager.default.removeItem(at: work)
+    }
+
+    func dump() {
+        for service in services + [broker] {
+            print("--- \(service.name)\n" + service.lines.suffix(20).joined(separator: "\n"))
+        }
+    }
+
+    /// The first event of `type` on `topic` that `matches`.
+    func event(on topic: String, _ type: EventType, where matches: (ReceivedEvent) throws -> Bool = { _ in true }) async throws
+        -> ReceivedEvent {
+        let events = try await readTopic(bootstrap, topic, atLeast: 1).map(ReceivedEvent.init(record:))
+        for event in events where event.envelope.type == type {
+            if try matches(event) { return event }
+        }
+        throw E2EError("no \(type.rawValue) on \(topic) as expected")
+    }
+}
+
+@Suite("Traces across every service, each its own process", .serialized)
+struct TracingTests {
+    /// One notice is one trace through intake, planning, the filter and monitoring, continuing
+    /// the desk's trace; the filter's decision links it to the partner's own trace, in which
+    /// the adapters deliver, and the partner never sees the hub's trace. Intake is switched
+    /// on with `--otlp-endpoint`, the others with the standard `OTEL_*` variables.
+    @Test func oneNoticeIsOneHubTraceLinkedToEachPartnersOwnTrace() async throws {
+        var chain = try await Chain()
+        do {
+            let collectorURL = chain.collectorURL
+            try await chain.startServices { service in
+                service == "intake"
+                    ? (["OTEL_BSP_SCHEDULE_DELAY": "200"], ["--otlp-endpoint", collectorURL])
+                    : (["OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT": collectorURL, "OTEL_BSP_SCHEDULE_DELAY": "200"], [])
+            }
+            let desk = TraceParent.random()
+            try await chain.submitNotice(desk: desk)
+            let collector = chain.collector
+            try await waitUntil("every service exported its spans", timeout: .seconds(90)) {
+                let spans = try collector.spans()
+                let delivered = Set(spans.filter { $0.name == "POST webhook" }.compactMap { $0.attributes["nazorg.partner.id"] })
+                return Set(spans.map(\.service)).isSuperset(of: ["nazorg-hub-intake", "nazorg-hub-planning", "nazorg-hub-filter",
+                                                                "nazorg-hub-adapters", "nazorg-hub-monitoring"])
+                    && delivered.isSuperset(of: ["woon-trace", "idbalie-trace"])
+            }
+            await chain.stopServices()
+            try await expectOneTrace(chain, desk: desk)
+        } catch {
+            chain.dump()
+            await chain.stop()
+            throw error
+        }
+        await chain.stop()
+    }
+
+    private func expectOneTrace(_ chain: Chain, desk: TraceParent) async throws {
+        let spans = try chain.collector.spans()
+        let byID = Dictionary(spans.map { ($0.spanID, $0) }, uniquingKeysWith: { first, _ in first })
+        func children(of parent: ExportedSpan, named name: String) -> [ExportedSpan] {
+            spans.filter { $0.parentSpanID == parent.spanID && $0.name == name }
+        }
+
+        // Intake continues the desk's trace; the record it wrote names its server span.
+        let intake = try #require(spans.first { $0.service == "nazorg-hub-intake" && $0.name == "POST /v1/notices" })
+        #expect(intake.traceID == desk.traceID)
+        #expect(intake.parentSpanID == desk.spanID)
+        #expect(intake.kind == 2)
+        #expect(intake.attributes["http.response.status_code"] == "202")
+        let noticeRecord = try await chain.event(on: Topics.intakeNotices, .detentionPlanShared)
+        #expect(noticeRecord.envelope.traceparent.spanID == intake.spanID)
+
+        // Planning handles it as the intake span's child, and its case events name its span.
+        let planning = try #require(children(of: intake, named: "process \(Topics.intakeNotices)")
+            .first { $0.service == "nazorg-hub-planning" })
+        #expect(planning.kind == 5)
+        let housingTask = try await chain.event(on: Topics.planningCaseEvents, .taskAssigned) {
+            try $0.decode(TaskAssigned.self).partnerId == "woon-trace"
+        }
+        #expect(housingTask.envelope.traceparent.spanID == planning.spanID)
+
+        // The filter decides on it as the child of its own consumer span (or of the consent's,
+        // when the consent came after the task), and links the disclosure to the partner's trace.
+        let disclosed = try #require(spans.first {
+            $0.name == "decide disclosure" && $0.attributes["nazorg.partner.id"] == "woon-trace"
+                && $0.attributes["nazorg.disclosure.decision"] == "disclosed"
+        })
+        #expect(disclosed.traceID == desk.traceID)
+        #expect(disclosed.attributes["nazorg.disclosure.legal_basis"] == "consent")
+        let decidedIn = try #require(disclosed.parentSpanID.flatMap { byID[$0] })
+        #expect(decidedIn.service == "nazorg-hub-filter")
+        #expect(decidedIn.parentSpanID == planning.spanID || decidedIn.parentSpanID == intake.spanID)
+        let log = try await chain.event(on: Topics.filterDisclosures, .disclosureLogged) {
+            try $0.decode(DisclosureLogged.self).receiverId == "woon-trace"
+        }
+        let logged = try log.decode(DisclosureLogged.self)
+        #expect(logged.traceId == desk.traceID)
+        #expect(log.envelope.traceparent.spanID == disclosed.spanID)
+        let offer = try await chain.event(on: Topics.partnerTasks("woon-trace"), .taskOffered)
+        let partnerTrace = offer.envelope.traceparent
+        #expect(partnerTrace.traceID == logged.partnerTraceId)
+        #expect(partnerTrace.traceID != desk.traceID)
+        #expect(disclosed.links == [ExportedSpan.Link(traceID: partnerTrace.traceID, spanID: partnerTrace.spanID)])
+
+        // Monitoring's span hangs in the same trace.
+        #expect(spans.contains { $0.service == "nazorg-hub-monitoring" && $0.traceID == desk.traceID
+            && $0.parentSpanID.flatMap { byID[$0] }?.service == "nazorg-hub-filter" })
+
+        // Every span of the hub's trace has its parent among the exported spans, up to intake's,
+        // whose parent is the desk's: the chain holds from service to service.
+        let hubTrace = spans.filter { $0.traceID == desk.traceID }
+        #expect(Set(hubTrace.map(\.service)) == ["nazorg-hub-intake", "nazorg-hub-planning", "nazorg-hub-filter",
+                                                  "nazorg-hub-monitoring"])
+        for span in hubTrace where span.spanID != intake.spanID {
+            #expect(span.parentSpanID.flatMap { byID[$0] }?.traceID == desk.traceID, "orphan in the hub's trace: \(span)")
+        }
+
+        // The adapters deliver in the partner's trace, a child of the partner record's context,
+        // and the partner receives the delivery span, never anything of the hub's trace.
+        let adapters = try #require(spans.first { $0.name == "process \(Topics.partnerTasks("woon-trace"))" })
+        #expect(adapters.service == "nazorg-hub-adapters")
+        #expect(adapters.traceID == partnerTrace.traceID)
+        #expect(adapters.parentSpanID == partnerTrace.spanID)
+        #expect(adapters.attributes["nazorg.partner.id"] == "woon-trace")
+        let delivery = try #require(children(of: adapters, named: "POST webhook").first)
+        #expect(delivery.kind == 3)
+        #expect(delivery.attributes["nazorg.outcome"] == "delivered")
+        #expect(delivery.attributes["http.response.status_code"] == "200")
+        let received = try #require(chain.inbox.all.first { $0.partner == "woon-trace" })
+        #expect(received.headers["traceparent"] == "00-\(partnerTrace.traceID)-\(delivery.spanID)-01")
+        for delivered in chain.inbox.all {
+            #expect(!(delivered.body + delivered.headers.values.joined()).contains(desk.traceID))
+        }
+        #expect(!spans.contains { $0.service == "nazorg-hub-adapters" && $0.traceID == desk.traceID })
+
+        // No exported byte holds the person's data, pseudonyms or the ids of notice, case and task.
+        let task = try housingTask.decode(TaskAssigned.self)
+        let forbidden = [bsn, givenName, surname, birthDate, noticeId, task.subjectId, task.taskId,
+                         task.caseId.uuidString.lowercased(), task.caseId.uuidString, try #require(offer.record.keyText),
+                         noticeRecord.envelope.id, housingTask.envelope.id]
+        let exported = chain.collector.rawBytes
+        for value in forbidden {
+            let leaked = exported.contains(text: value)
+            #expect(!leaked, "an exported span holds \(value)")
+        }
+        // Nothing looked like an id to the attribute guard: no wiring mistake hid behind it.
+        #expect(!spans.contains { $0.attributes.values.contains(MetricLabel.redacted) })
+    }
+
+    /// Without `--otlp-endpoint` or `OTEL_TRACES_EXPORTER=otlp` nothing is exported, even with a
+    /// collector address in the environment, and the `traceparent` headers flow as before.
+    @Test func withTracingOffNothingIsExported() async throws {
+        var chain = try await Chain()
+        do {
+            let collectorURL = chain.collectorURL
+            try await chain.startServices { _ in
+                (["OTEL_EXPORTER_OTLP_ENDPOINT": collectorURL, "OTEL_BSP_SCHEDULE_DELAY": "100"], [])
+            }
+            let desk = TraceParent.random()
+            try await chain.submitNotice(desk: desk)
+            let noticeRecord = try await chain.event(on: Topics.intakeNotices, .detentionPlanShared)
+            #expect(noticeRecord.envelope.traceparent.traceID == desk.traceID)
+            let offer = try await chain.event(on: Topics.partnerTasks("woon-trace"), .taskOffered)
+            let received = try #require(chain.inbox.all.first { $0.partner == "woon-trace" })
+            #expect(received.headers["traceparent"] == offer.envelope.traceparent.description)
+            await chain.stopServices()
+            #expect(chain.collector.requestCount == 0)
+            for service in chain.services {
+                #expect(!service.lines.contains { $0.contains("traces exported") }, "\(service.name) started an exporter")
+            }
+        } catch {
+            chain.dump()
+            await chain.stop()
+            throw error
+        }
+        await chain.stop()
+    }
+}
