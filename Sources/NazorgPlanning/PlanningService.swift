@@ -51,7 +51,7 @@ public struct PlanningEngine: BatchEventHandler {
     let planner: Planner
     let publisher: EventPublisher
     let logger: Logger
-    /// The outcomes the last `prepare` reached, by event id, until each event is staged.
+    /// The outcomes the last `prepare` reached, by event source and id, until each is staged.
     private let prepared = PreparedOutcomes()
 
     /// Whether `prepare` applies the batch in one transaction (see above).
@@ -78,10 +78,10 @@ public struct PlanningEngine: BatchEventHandler {
     public func prepare(_ events: [ReceivedEvent]) async throws {
         prepared.outcomes.withLock { $0 = [:] }
         guard appliesBatches else { return }
-        let inputs = events.compactMap { try? input(for: $0) }
-        let outcomes = try await store.apply(inputs)
+        let readable = events.compactMap { event in (try? input(for: event)).map { (Self.key(of: event), $0) } }
+        let outcomes = try await store.apply(readable.map(\.1))
         prepared.outcomes.withLock { prepared in
-            for (input, outcome) in zip(inputs, outcomes) { prepared[input.eventId] = outcome }
+            for ((key, _), outcome) in zip(readable, outcomes) { prepared[key] = outcome }
         }
     }
 
@@ -89,15 +89,18 @@ public struct PlanningEngine: BatchEventHandler {
     /// alone when the batch was not prepared (a repeat is harmless: the store knows it).
     /// The outbox is published when the batch finishes.
     public func stage(_ event: ReceivedEvent, into records: inout StagedRecords) async throws {
-        let id = event.envelope.id
+        let key = Self.key(of: event)
         let outcome: PlanningOutcome
-        if let known = prepared.outcomes.withLock({ $0.removeValue(forKey: id) }) {
+        if let known = prepared.outcomes.withLock({ $0.removeValue(forKey: key) }) {
             outcome = known
         } else {
             outcome = try await store.apply([try input(for: event)]).first ?? .alreadyApplied
         }
         try report(outcome, event.envelope)
     }
+
+    /// An event as the consumer tells events apart: by source and id.
+    private static func key(of event: ReceivedEvent) -> String { event.envelope.source + "\u{1F}" + event.envelope.id }
 
     /// Publishes the outbox of the whole batch, in decision order, before it is committed.
     public func finish(_ effects: [Void]) async throws {

@@ -49,6 +49,16 @@ import Testing
             }
             try compare(value)
         }
+        for value in [TwiceNested(), SwallowedFallback(), Child()] as [any Encodable] {
+            func compare<T: Encodable>(_ value: T) throws {
+                #expect(try ContractJSONEncoder.encodedWithoutFoundation(value) == nil, "\(T.self)")
+                #expect(try ContractJSONEncoder.encode(value) == (try ContractCoding.encoder().encode(value)), "\(T.self)")
+            }
+            try compare(value)
+        }
+        // A document that encodes nothing is refused, as Foundation refuses it.
+        #expect(try ContractJSONEncoder.encodedWithoutFoundation(Nothing()) == nil)
+        #expect(throws: EncodingError.self) { try ContractJSONEncoder.encode(Nothing()) }
         for value in fastPath {
             #expect(try ContractJSONEncoder.encodedWithoutFoundation(value) == (try ContractCoding.encoder().encode(value)))
         }
@@ -129,4 +139,45 @@ private struct Manual: Encodable {
         try nested.encodeNil(forKey: .alpha)
         try container.encode(false, forKey: .alpha)
     }
+}
+
+/// Asks twice for a nested container under one key: Foundation merges the two.
+private struct TwiceNested: Encodable {
+    enum Keys: String, CodingKey { case inner, a, b }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        var first = container.nestedContainer(keyedBy: Keys.self, forKey: .inner)
+        try first.encode("one", forKey: .a)
+        var second = container.nestedContainer(keyedBy: Keys.self, forKey: .inner)
+        try second.encode("two", forKey: .b)
+    }
+}
+
+/// Swallows the error a floating-point number raises inside the fast encoder.
+private struct SwallowedFallback: Encodable {
+    enum Keys: String, CodingKey { case ratio, label }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try? container.encode(0.25, forKey: .ratio)
+        try container.encode("x", forKey: .label)
+    }
+}
+
+/// A subclass whose parent encodes nothing into its super encoder.
+private class Parent: Encodable {
+    func encode(to encoder: any Encoder) throws {}
+}
+
+private final class Child: Parent, @unchecked Sendable {
+    enum Keys: String, CodingKey { case name }
+    override func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode("child", forKey: .name)
+        try super.encode(to: container.superEncoder())
+    }
+}
+
+/// Encodes nothing at all.
+private struct Nothing: Encodable {
+    func encode(to encoder: any Encoder) throws {}
 }

@@ -1,5 +1,7 @@
 import Foundation
+import CRdKafka
 @testable import NazorgKafka
+import NazorgTestSupport
 import Testing
 
 /// A consumer's statistics document as librdkafka 2.0 writes it, cut to a few fields per level.
@@ -40,5 +42,31 @@ private let consumerDocument = """
         #expect(configured.resolvedProperties(defaults: [:])["statistics.interval.ms"] == "0")
         let passedThrough = KafkaConfiguration(bootstrapServers: "b", properties: ["statistics.interval.ms": "15000"])
         #expect(passedThrough.resolvedProperties(defaults: [:])["statistics.interval.ms"] == "15000")
+    }
+}
+
+@Suite("Pass-through properties per kind of client")
+struct ClientKindPropertiesTests {
+    @Test func aConsumerPropertyIsLeftOutOfProducersAndAProducerPropertyOutOfConsumers() async throws {
+        let shared = ["fetch.wait.max.ms": "10", "linger.ms": "2", "socket.timeout.ms": "30000"]
+        let configuration = KafkaConfiguration(bootstrapServers: "127.0.0.1:1", properties: shared)
+        let producer = configuration.resolvedProperties(defaults: [:], for: RD_KAFKA_PRODUCER)
+        let consumer = configuration.resolvedProperties(defaults: [:], for: RD_KAFKA_CONSUMER)
+        #expect(producer["fetch.wait.max.ms"] == nil && producer["linger.ms"] == "2" && producer["socket.timeout.ms"] == "30000")
+        #expect(consumer["fetch.wait.max.ms"] == "10" && consumer["linger.ms"] == nil && consumer["socket.timeout.ms"] == "30000")
+
+        // librdkafka warns about a consumer property on a producer: none for the ones left out.
+        // `offset.store.method` (consumer-only, not on the list) shows that a warning is seen.
+        let cluster = try EmbeddedKafkaCluster(brokers: 1, logger: quietLogger("kind.tests.broker"))
+        defer { cluster.shutdown() }
+        for (properties, warns) in [(["fetch.wait.max.ms": "10"], false), (["offset.store.method": "broker"], true)] {
+            let recorder = LogRecorder()
+            let client = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers,
+                                                                             properties: properties),
+                                           logger: recorder.logger("kind.tests", level: .warning))
+            try await Task.sleep(for: .milliseconds(500))
+            #expect((recorder.count("librdkafka warning") > 0) == warns, "\(properties)")
+            await client.close(timeout: .seconds(1))
+        }
     }
 }

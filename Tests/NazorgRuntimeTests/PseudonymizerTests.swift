@@ -14,6 +14,9 @@ import Testing
             #expect(partnerIDs.subject(subject, for: "id-test") == "edbfbb3d04a47bcd80c4fe04327988e8")
             #expect(partnerIDs.trace(forDisclosureOf: "evt-1", to: "woon-test").description
                     == "00-c6e38b8abcd8d71c6efb34ac65550d7e-30c7cefbab96a9e1-01")
+            // The hub's sampling decision carries over; nothing else about the ids changes.
+            #expect(partnerIDs.trace(forDisclosureOf: "evt-1", to: "woon-test", sampled: false).description
+                    == "00-c6e38b8abcd8d71c6efb34ac65550d7e-30c7cefbab96a9e1-00")
         }
     }
 

@@ -4,15 +4,16 @@ import Foundation
 /// writes (sorted keys, slashes unescaped, timestamps as ``ContractCoding/timestamp(_:)``),
 /// in a fraction of the time.
 ///
-/// Foundation's encoder orders keys with a locale-aware comparison and calls the custom
-/// date strategy through a closure for every timestamp; the filter writes three records per
-/// event, and encoding them was most of its work. This encoder orders keys by their bytes,
-/// which for printable ASCII keys is the order Foundation gives (a test holds the two equal
-/// for every contract type and for random values of every shape), and writes into one
-/// byte buffer.
+/// Foundation's encoder builds a tree of its own values, sorts keys as Swift strings and
+/// calls the custom date strategy through a closure for every timestamp; the filter writes
+/// three records per event, and encoding them was most of its work. This encoder orders keys
+/// by their bytes, which for printable ASCII keys is the order Foundation gives (a test holds
+/// the two equal for every contract type and for random values of every shape), and writes
+/// into one byte buffer.
 ///
 /// What it does not know how to write the way Foundation does (floating-point numbers,
-/// `Data`, `URL`, `Decimal`, a key beyond printable ASCII, a class's `superEncoder`) makes
+/// `Data`, `URL`, `Decimal`, a key beyond printable ASCII, a class's `superEncoder`, a second
+/// nested container under one key, a document that encodes nothing) makes
 /// ``encode(_:)`` fall back to Foundation's encoder for the whole value, so the output never
 /// depends on which path wrote it.
 public enum ContractJSONEncoder {
@@ -37,8 +38,12 @@ public enum ContractJSONEncoder {
     }
 }
 
-/// Thrown inside the encoder when a value needs Foundation's own handling.
-private struct NeedsFoundation: Error {}
+/// Thrown inside the encoder when a value needs Foundation's own handling. The context is
+/// flagged as well, so a value whose `encode(to:)` swallows the error (`try?`) still sends
+/// the whole value to Foundation.
+private struct NeedsFoundation: Error {
+    init(_ context: EncodingContext) { context.needsFoundation = true }
+}
 
 /// Shared by the encoders of one value: set when a key is one whose place Foundation's
 /// ordering might decide differently from this encoder's.
@@ -201,11 +206,13 @@ private final class ValueEncoder: Encoder {
         case let number as Int64: return .literal(String(number))
         case let number as Int32: return .literal(String(number))
         case let number as UInt8: return .literal(String(number))
-        case is Data, is URL, is Decimal, is Double, is Float: throw NeedsFoundation()
+        case is Data, is URL, is Decimal, is Double, is Float: throw NeedsFoundation(context)
         default:
             let child = ValueEncoder(parent: parent, key: key, context: context)
             try value.encode(to: child)
-            // A value that encodes nothing is an empty object, as with Foundation.
+            // A value that encodes nothing is an empty object inside a document, as with
+            // Foundation; a whole document of nothing is Foundation's to refuse.
+            if child.value == nil && parent == nil && key == nil { context.needsFoundation = true }
             return child.value ?? .object(ObjectBox())
         }
     }
@@ -225,8 +232,8 @@ private struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encodeNil(forKey key: Key) throws { set(key, .literal("null")) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { set(key, .literal(value ? "true" : "false")) }
     mutating func encode(_ value: String, forKey key: Key) throws { set(key, .string(value)) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { throw NeedsFoundation() }
-    mutating func encode(_ value: Float, forKey key: Key) throws { throw NeedsFoundation() }
+    mutating func encode(_ value: Double, forKey key: Key) throws { throw NeedsFoundation(encoder.context) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { throw NeedsFoundation(encoder.context) }
     mutating func encode(_ value: Int, forKey key: Key) throws { set(key, .literal(String(value))) }
     mutating func encode(_ value: Int8, forKey key: Key) throws { set(key, .literal(String(value))) }
     mutating func encode(_ value: Int16, forKey key: Key) throws { set(key, .literal(String(value))) }
@@ -244,6 +251,8 @@ private struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
                                                         forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+        // A second container under a key already set is merged by Foundation: its case.
+        if box.entries.contains(where: { $0.key == key.stringValue }) { encoder.context.needsFoundation = true }
         let nested = ValueEncoder(parent: encoder, key: key, context: encoder.context)
         let container = nested.container(keyedBy: keyType)
         if case .object(let inner)? = nested.value { set(key, .object(inner)) }
@@ -251,14 +260,16 @@ private struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        if box.entries.contains(where: { $0.key == key.stringValue }) { encoder.context.needsFoundation = true }
         let nested = ValueEncoder(parent: encoder, key: key, context: encoder.context)
         let container = nested.unkeyedContainer()
         if case .array(let inner)? = nested.value { set(key, .array(inner)) }
         return container
     }
 
-    mutating func superEncoder() -> any Encoder { FallbackEncoder(codingPath: codingPath) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { FallbackEncoder(codingPath: codingPath) }
+    // Foundation writes a super encoder's value even when nothing is encoded into it.
+    mutating func superEncoder() -> any Encoder { FallbackEncoder(codingPath: codingPath, flagging: encoder.context) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { FallbackEncoder(codingPath: codingPath, flagging: encoder.context) }
 }
 
 private struct UnkeyedWriter: UnkeyedEncodingContainer {
@@ -270,8 +281,8 @@ private struct UnkeyedWriter: UnkeyedEncodingContainer {
     mutating func encodeNil() throws { box.elements.append(.literal("null")) }
     mutating func encode(_ value: Bool) throws { box.elements.append(.literal(value ? "true" : "false")) }
     mutating func encode(_ value: String) throws { box.elements.append(.string(value)) }
-    mutating func encode(_ value: Double) throws { throw NeedsFoundation() }
-    mutating func encode(_ value: Float) throws { throw NeedsFoundation() }
+    mutating func encode(_ value: Double) throws { throw NeedsFoundation(encoder.context) }
+    mutating func encode(_ value: Float) throws { throw NeedsFoundation(encoder.context) }
     mutating func encode(_ value: Int) throws { box.elements.append(.literal(String(value))) }
     mutating func encode(_ value: Int64) throws { box.elements.append(.literal(String(value))) }
     mutating func encode(_ value: UInt8) throws { box.elements.append(.literal(String(value))) }
@@ -295,7 +306,7 @@ private struct UnkeyedWriter: UnkeyedEncodingContainer {
         return container
     }
 
-    mutating func superEncoder() -> any Encoder { FallbackEncoder(codingPath: codingPath) }
+    mutating func superEncoder() -> any Encoder { FallbackEncoder(codingPath: codingPath, flagging: encoder.context) }
 }
 
 private struct SingleWriter: SingleValueEncodingContainer {
@@ -305,8 +316,8 @@ private struct SingleWriter: SingleValueEncodingContainer {
     mutating func encodeNil() throws { encoder.value = .literal("null") }
     mutating func encode(_ value: Bool) throws { encoder.value = .literal(value ? "true" : "false") }
     mutating func encode(_ value: String) throws { encoder.value = .string(value) }
-    mutating func encode(_ value: Double) throws { throw NeedsFoundation() }
-    mutating func encode(_ value: Float) throws { throw NeedsFoundation() }
+    mutating func encode(_ value: Double) throws { throw NeedsFoundation(encoder.context) }
+    mutating func encode(_ value: Float) throws { throw NeedsFoundation(encoder.context) }
     mutating func encode(_ value: Int) throws { encoder.value = .literal(String(value)) }
     mutating func encode(_ value: Int8) throws { encoder.value = .literal(String(value)) }
     mutating func encode(_ value: Int16) throws { encoder.value = .literal(String(value)) }
@@ -330,45 +341,57 @@ private struct IndexKey: CodingKey {
     init?(stringValue: String) { nil }
 }
 
-/// Handed out for `superEncoder`: every call fails over to Foundation's encoder.
+/// Handed out for `superEncoder`: the whole value goes to Foundation's encoder.
 private struct FallbackEncoder: Encoder {
     let codingPath: [any CodingKey]
+    let context: EncodingContext
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(FailingKeyed<Key>(codingPath: codingPath))
+    init(codingPath: [any CodingKey], flagging context: EncodingContext) {
+        self.codingPath = codingPath
+        self.context = context
+        context.needsFoundation = true
     }
-    func unkeyedContainer() -> any UnkeyedEncodingContainer { FailingUnkeyed(codingPath: codingPath) }
-    func singleValueContainer() -> any SingleValueEncodingContainer { FailingSingle(codingPath: codingPath) }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        KeyedEncodingContainer(FailingKeyed<Key>(codingPath: codingPath, context: context))
+    }
+    func unkeyedContainer() -> any UnkeyedEncodingContainer { FailingUnkeyed(codingPath: codingPath, context: context) }
+    func singleValueContainer() -> any SingleValueEncodingContainer { FailingSingle(codingPath: codingPath, context: context) }
 }
 
 private struct FailingKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
-    mutating func encodeNil(forKey key: Key) throws { throw NeedsFoundation() }
-    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { throw NeedsFoundation() }
+    let context: EncodingContext
+    mutating func encodeNil(forKey key: Key) throws { throw NeedsFoundation(context) }
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { throw NeedsFoundation(context) }
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
                                                         forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        KeyedEncodingContainer(FailingKeyed<NestedKey>(codingPath: codingPath))
+        KeyedEncodingContainer(FailingKeyed<NestedKey>(codingPath: codingPath, context: context))
     }
-    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { FailingUnkeyed(codingPath: codingPath) }
-    mutating func superEncoder() -> any Encoder { FallbackEncoder(codingPath: codingPath) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { FallbackEncoder(codingPath: codingPath) }
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        FailingUnkeyed(codingPath: codingPath, context: context)
+    }
+    mutating func superEncoder() -> any Encoder { FallbackEncoder(codingPath: codingPath, flagging: context) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { FallbackEncoder(codingPath: codingPath, flagging: context) }
 }
 
 private struct FailingUnkeyed: UnkeyedEncodingContainer {
     let codingPath: [any CodingKey]
+    let context: EncodingContext
     var count: Int { 0 }
-    mutating func encodeNil() throws { throw NeedsFoundation() }
-    mutating func encode<T: Encodable>(_ value: T) throws { throw NeedsFoundation() }
+    mutating func encodeNil() throws { throw NeedsFoundation(context) }
+    mutating func encode<T: Encodable>(_ value: T) throws { throw NeedsFoundation(context) }
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        KeyedEncodingContainer(FailingKeyed<NestedKey>(codingPath: codingPath))
+        KeyedEncodingContainer(FailingKeyed<NestedKey>(codingPath: codingPath, context: context))
     }
-    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { FailingUnkeyed(codingPath: codingPath) }
-    mutating func superEncoder() -> any Encoder { FallbackEncoder(codingPath: codingPath) }
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { FailingUnkeyed(codingPath: codingPath, context: context) }
+    mutating func superEncoder() -> any Encoder { FallbackEncoder(codingPath: codingPath, flagging: context) }
 }
 
 private struct FailingSingle: SingleValueEncodingContainer {
     let codingPath: [any CodingKey]
-    mutating func encodeNil() throws { throw NeedsFoundation() }
-    mutating func encode<T: Encodable>(_ value: T) throws { throw NeedsFoundation() }
+    let context: EncodingContext
+    mutating func encodeNil() throws { throw NeedsFoundation(context) }
+    mutating func encode<T: Encodable>(_ value: T) throws { throw NeedsFoundation(context) }
 }

@@ -21,7 +21,7 @@ extension FilterEngine {
             span.set(.decision(decision.rawValue))
             guard decision == .disclosed, span.isRecording else { return }
             if let policy = policies.policy(for: task.partnerRole) { span.set(.legalBasis(policy.legalBasis.rawValue)) }
-            span.link(to: partnerIDs.trace(forDisclosureOf: sourceEventId, to: task.partnerId))
+            span.link(to: partnerIDs.trace(forDisclosureOf: sourceEventId, to: task.partnerId, sampled: trace.sampled))
         }
     }
 }

@@ -24,7 +24,7 @@ struct PartnerDisclosure: Sendable {
     init(task: TaskAssigned, policy: PartnerPolicy, partnerIDs: PartnerPseudonymizer, sourceEventId: String,
          trace: TraceParent, publisher: EventPublisher, now: Date) {
         let partnerSubjectId = partnerIDs.subject(task.subjectId, for: task.partnerId)
-        let partnerTrace = partnerIDs.trace(forDisclosureOf: sourceEventId, to: task.partnerId)
+        let partnerTrace = partnerIDs.trace(forDisclosureOf: sourceEventId, to: task.partnerId, sampled: trace.sampled)
         let subject = policy.subject(of: task, partnerSubjectId: partnerSubjectId)
         let deadline = policy.deadline.map { task.deadline.coarsened(to: $0) }
         offered = TaskOffered(offerId: DeterministicID.string("offer", sourceEventId, task.partnerId),

@@ -120,7 +120,12 @@ public struct KafkaConfiguration: Sendable {
 
     /// The full property set for one client: common settings, then `defaults` of the
     /// client kind, then the user's pass-through properties.
-    func resolvedProperties(defaults: [String: String]) -> [String: String] {
+    ///
+    /// Pass-through properties that librdkafka knows to belong to the other kind of client
+    /// (a fetch wait on a producer, a linger on a consumer) are left out of that client: one
+    /// `NAZORG_KAFKA_PROPERTIES` serves a service's consumers and producers, and librdkafka
+    /// would warn about each of them at every start.
+    func resolvedProperties(defaults: [String: String], for kind: rd_kafka_type_t? = nil) -> [String: String] {
         var p: [String: String] = ["bootstrap.servers": bootstrapServers, "client.id": clientID,
                                    "statistics.interval.ms": String(statisticsInterval.clampedMilliseconds)]
         switch (tls != nil, sasl != nil) {
@@ -141,18 +146,40 @@ public struct KafkaConfiguration: Sendable {
             p["sasl.password"] = sasl.password
         }
         p.merge(defaults) { current, _ in current }
-        p.merge(properties) { _, user in user }
+        let foreign: Set<String> = switch kind {
+        case RD_KAFKA_PRODUCER?: Self.consumerOnlyProperties
+        case RD_KAFKA_CONSUMER?: Self.producerOnlyProperties
+        default: []
+        }
+        p.merge(properties.filter { !foreign.contains($0.key) }) { _, user in user }
         return p
     }
 
+    /// Client properties librdkafka 2.0.2 applies to consumers only (CONFIGURATION.md: "C").
+    static let consumerOnlyProperties: Set<String> = [
+        "fetch.wait.max.ms", "fetch.min.bytes", "fetch.max.bytes", "fetch.message.max.bytes", "max.partition.fetch.bytes",
+        "fetch.error.backoff.ms", "fetch.queue.backoff.ms", "queued.min.messages", "queued.max.messages.kbytes",
+        "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms", "partition.assignment.strategy",
+        "group.instance.id", "group.protocol.type", "coordinator.query.interval.ms", "auto.commit.interval.ms",
+        "enable.partition.eof", "check.crcs", "allow.auto.create.topics", "consume.callback.max.messages",
+    ]
+
+    /// Client properties librdkafka 2.0.2 applies to producers only (CONFIGURATION.md: "P").
+    static let producerOnlyProperties: Set<String> = [
+        "linger.ms", "queue.buffering.max.ms", "batch.num.messages", "batch.size", "queue.buffering.max.messages",
+        "queue.buffering.max.kbytes", "queue.buffering.backpressure.threshold", "message.timeout.ms", "delivery.timeout.ms",
+        "compression.type", "compression.codec", "compression.level", "retry.backoff.ms", "retry.backoff.max.ms",
+        "sticky.partitioning.linger.ms", "transactional.id", "transaction.timeout.ms", "delivery.report.only.error",
+    ]
+
     /// Creates a librdkafka configuration object. The caller owns it until it is handed to `rd_kafka_new`.
-    func makeNativeConfiguration(defaults: [String: String]) throws -> OpaquePointer {
+    func makeNativeConfiguration(defaults: [String: String], for kind: rd_kafka_type_t? = nil) throws -> OpaquePointer {
         try Self.checkGuarantees(properties)
         guard let conf = rd_kafka_conf_new() else {
             throw KafkaError.configuration("(all)", "librdkafka could not allocate a configuration")
         }
         var errstr = [CChar](repeating: 0, count: 512)
-        for (name, value) in resolvedProperties(defaults: defaults).sorted(by: { $0.key < $1.key }) {
+        for (name, value) in resolvedProperties(defaults: defaults, for: kind).sorted(by: { $0.key < $1.key }) {
             if rd_kafka_conf_set(conf, name, value, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
                 let detail = errstr.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }

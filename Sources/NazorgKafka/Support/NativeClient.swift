@@ -36,7 +36,7 @@ final class NativeClient: @unchecked Sendable {
     /// queues each statistics document there, and an admin client would pile them up unread.
     init(kind: rd_kafka_type_t, configuration: KafkaConfiguration, defaults: [String: String], logger: Logger,
          reportsStatistics: Bool = true, prepare: (OpaquePointer) -> Void = { _ in }) throws {
-        let conf = try configuration.makeNativeConfiguration(defaults: defaults)
+        let conf = try configuration.makeNativeConfiguration(defaults: defaults, for: kind)
         let statistics = reportsStatistics
             ? KafkaStatisticsRecorder(group: configuration.resolvedProperties(defaults: defaults)["group.id"], logger: logger)
             : nil

@@ -31,11 +31,13 @@ public struct PartnerPseudonymizer: Sendable {
         mac("nazorg-partner-subject-v1:\(subjectId)", partnerId).prefix(16).hexString
     }
 
-    /// The trace a partner receives with the disclosure caused by `sourceEventId`.
-    public func trace(forDisclosureOf sourceEventId: String, to partnerId: String) -> TraceParent {
+    /// The trace a partner receives with the disclosure caused by `sourceEventId`. It is
+    /// sampled when the hub's trace of the disclosure is: one bit, which names nothing.
+    public func trace(forDisclosureOf sourceEventId: String, to partnerId: String, sampled: Bool = true) -> TraceParent {
         let bytes = mac("nazorg-partner-trace-v1:\(sourceEventId)", partnerId)
         // A W3C trace id and span id must not be all zeros; an HMAC that is has probability 2^-128.
-        return TraceParent("00-\(bytes.prefix(16).hexString)-\(bytes.dropFirst(16).prefix(8).hexString)-01") ?? .random()
+        let flags = sampled ? "01" : "00"
+        return TraceParent("00-\(bytes.prefix(16).hexString)-\(bytes.dropFirst(16).prefix(8).hexString)-\(flags)") ?? .random()
     }
 
     private func mac(_ message: String, _ partnerId: String) -> [UInt8] {

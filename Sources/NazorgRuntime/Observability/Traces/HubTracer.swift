@@ -55,9 +55,10 @@ public struct HubTracer: Sendable {
         guard configuration.enabled else { return (.off, nil) }
         var otel = OTel.Configuration.default
         otel.serviceName = configuration.serviceName(for: service)
-        // swift-otel's own messages go to the service's JSON log; below warning it would log
-        // every environment value it applies, headers (credentials) included.
-        otel.diagnosticLogger = .custom(logger)
+        // swift-otel's own messages go to the service's JSON log, at warning and above whatever
+        // OTEL_LOG_LEVEL says, and without the values it attaches: it names every environment
+        // value it applies or refuses, headers (credentials) included.
+        otel.diagnosticLogger = .custom(Logger(label: logger.label) { _ in OTelDiagnosticsHandler(target: logger) })
         otel.diagnosticLogLevel = .warning
         otel.propagators = [.traceContext]
         otel.logs.enabled = false
@@ -70,7 +71,7 @@ public struct HubTracer: Sendable {
             let made = try OTel.makeTracingBackend(configuration: otel)
             backend = (made.factory, made.service)
         } catch {
-            throw ConfigurationError("traces: the OTLP exporter could not be set up (\(error))")
+            throw ConfigurationError("traces: the OTLP exporter could not be set up (\(type(of: error)))")
         }
         logger.info("traces exported with OTLP", metadata: [
             "otel.service.name": .string(otel.serviceName),
@@ -204,4 +205,28 @@ extension TraceAttribute {
 private struct HeaderMap: Injector, Extractor {
     func inject(_ value: String, forKey key: String, into carrier: inout [String: String]) { carrier[key] = value }
     func extract(key: String, from carrier: [String: String]) -> String? { carrier[key] }
+}
+
+/// Passes swift-otel's diagnostics to the service's log: warnings and errors only, whatever
+/// level `OTEL_LOG_LEVEL` asks for, and of their metadata only the keys known to hold no
+/// value from the environment (swift-otel attaches the raw value of a variable it applies or
+/// refuses, such as `OTEL_EXPORTER_OTLP_HEADERS` with its credentials).
+struct OTelDiagnosticsHandler: LogHandler {
+    static let keptKeys: Set<String> = ["environment_key", "hint"]
+
+    let target: Logger
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .warning
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        guard event.level >= .warning else { return }
+        let kept = metadata.merging(event.metadata ?? [:]) { $1 }.filter { Self.keptKeys.contains($0.key) }
+        target.log(level: event.level, event.message, metadata: kept, source: event.source, file: event.file,
+                   function: event.function, line: event.line)
+    }
 }

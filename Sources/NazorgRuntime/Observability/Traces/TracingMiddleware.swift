@@ -9,13 +9,16 @@ import Hummingbird
 struct TracingMiddleware<Context: RequestContext>: RouterMiddleware {
     let tracer: HubTracer
 
+    static var standardMethods: Set<String> { ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"] }
+
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         guard tracer.isEnabled, !path.hasPrefix("/health/"), path != MetricsRoutes.path else {
             return try await next(request, context)
         }
-        let method = request.method.rawValue
+        // The method is the caller's text: names outside the standard ones are one name.
+        let method = Self.standardMethods.contains(request.method.rawValue) ? request.method.rawValue : "_OTHER"
         // The router's failures become responses further out; the span records their status
         // and rethrows them unchanged.
         let result: Result<Response, any Error> = await tracer.withSpan(
