@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing nazorg-hub needs on Debian 12, when it is missing:
-# librdkafka (2.0.2), OpenSSL and SQLite headers, kcat (interop tests), and the Python
-# packages that validate the contracts.
+# librdkafka (2.0.2), OpenSSL and SQLite headers, kcat (interop tests), the time-zone data
+# (Dutch days are counted in Europe/Amsterdam), and the Python packages that validate the
+# contracts.
 set -euo pipefail
 need=()
-for pkg in librdkafka-dev libssl-dev libsqlite3-dev kcat python3-pip; do
+for pkg in librdkafka-dev libssl-dev libsqlite3-dev kcat python3-pip tzdata; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -19,6 +19,7 @@ public enum IntakeService {
     ///   acknowledgement before intake answers 503; the send goes on in the background.
     public static func make(options: ServiceOptions, pseudonymizer: SubjectPseudonymizer, logger: Logger,
                             acknowledgementDeadline: Duration = defaultAcknowledgementDeadline) throws -> ServiceAssembly {
+        try ConfigurationError.requireDutchTime()
         var kafka = options.kafka
         // Bounds the background send after a desk got its 503: an unreachable cluster fails
         // the records after 5 s instead of 30 s (the answer itself is bounded by the deadline).

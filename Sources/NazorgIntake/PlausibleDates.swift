@@ -40,7 +40,7 @@ public struct PlausibleDates: Sendable {
     public let now: Date
     public let today: CalendarDate
 
-    public init(now: Date, timeZone: TimeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt) {
+    public init(now: Date, timeZone: TimeZone = DutchTime.zone) {
         self.now = now
         self.today = CalendarDate(now, in: timeZone)
     }

@@ -11,7 +11,7 @@ public struct Planner: Sendable {
     public let timeZone: TimeZone
 
     public init(directory: PartnerDirectory, rules: DeadlineRules = .standard,
-                timeZone: TimeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt) {
+                timeZone: TimeZone = DutchTime.zone) {
         self.directory = directory
         self.rules = rules
         self.timeZone = timeZone

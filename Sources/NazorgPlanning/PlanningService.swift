@@ -14,6 +14,7 @@ public enum PlanningService {
 
     public static func make(options: ServiceOptions, directory: PartnerDirectory, logger: Logger,
                             store: (any PlanningStore)? = nil) throws -> ServiceAssembly {
+        try ConfigurationError.requireDutchTime()
         let store = try store ?? SQLitePlanningStore(path: options.dataFile("planning.sqlite"))
         let (tracer, tracing) = try options.makeTracer(for: "planning", logger: logger)
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)

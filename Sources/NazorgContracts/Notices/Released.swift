@@ -17,7 +17,7 @@ public struct Released: EventPayload, SubjectKeyed {
     }
 
     /// The time zone in which ``releaseDate`` is the day of ``releasedAt``.
-    public static let releaseDayTimeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .gmt
+    public static let releaseDayTimeZone = DutchTime.zone
 
     /// Id chosen by the PI desk; intake deduplicates on it.
     public var noticeId: String

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NazorgContracts
 
 /// Turns a BSN into the subject pseudonym used as Kafka key and `ce_subject`:
 /// HMAC-SHA256 under a secret key, first 16 bytes in hex. Without the key the BSN cannot
@@ -52,6 +53,15 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+
+    /// Throws when the system lacks the time-zone data Dutch days are counted in: a service
+    /// that counts in UTC instead would put a release or a deadline near midnight on the
+    /// wrong day.
+    public static func requireDutchTime() throws {
+        guard DutchTime.installedZone != nil else {
+            throw ConfigurationError("the time zone Europe/Amsterdam is not installed (Debian: apt-get install tzdata)")
+        }
+    }
 }
 
 /// Reads a secret key from `<name>_FILE` (a file holding the key) or `<name>` (the key

@@ -127,7 +127,7 @@ struct E2EBench: AsyncParsableCommand {
 
     private func measure(hub: E2EHub, receiver: WebhookReceiver, work: String, metrics: String, wrkPath: String,
                          logger: Logger) async throws -> E2EBenchReport {
-        let today = CalendarDate(Date(), in: TimeZone(identifier: "Europe/Amsterdam") ?? .gmt)
+        let today = CalendarDate(Date(), in: DutchTime.zone)
         let needs = E2EHub.partners.map(\.domain)
         func load(_ phase: String, seconds: Int, firstBase: Int) throws -> WrkLoad {
             WrkLoad(settings: .init(url: "http://127.0.0.1:\(hub.ports["intake"] ?? 0)/v1/notices", rate: rate,

@@ -86,7 +86,7 @@ struct IntakeBench: AsyncParsableCommand {
         try await waitUntilReady(port: port)
         progress("intake: pid \(intake.pid), http://127.0.0.1:\(port), log \(intake.logPath)")
 
-        let today = CalendarDate(Date(), in: TimeZone(identifier: "Europe/Amsterdam") ?? .gmt)
+        let today = CalendarDate(Date(), in: DutchTime.zone)
         let runID = Self.randomHex(bytes: 4)
         func load(_ phase: String, seconds: Int) throws -> WrkLoad {
             WrkLoad(settings: .init(url: "http://127.0.0.1:\(port)/v1/notices", rate: rate, duration: .seconds(seconds),

@@ -16,7 +16,7 @@ struct DeskSimulator: Service {
     let logger: Logger
 
     func run() async throws {
-        let today = CalendarDate(Date(), in: TimeZone(identifier: "Europe/Amsterdam") ?? .gmt)
+        let today = CalendarDate(Date(), in: DutchTime.zone)
         for index in 0..<people {
             if Task.isShuttingDownGracefully || Task.isCancelled { return }
             let municipality = municipalities[index % municipalities.count]
