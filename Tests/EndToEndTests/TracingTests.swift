@@ -45,19 +45,8 @@ private struct Chain {
         collectorURL = try await collector.start()
         let inbox = Inbox()
         self.inbox = inbox
-        let router = Router()
-        router.post("/hooks/:partner") { request, context -> HTTPResponse.Status in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            var headers: [String: String] = [:]
-            for field in request.headers { headers[field.name.canonicalName] = field.value }
-            inbox.add(.init(partner: try context.parameters.require("partner"), idempotencyKey: headers["idempotency-key"],
-                            headers: headers, body: String(buffer: body)))
-            return .ok
-        }
-        let webhookEndpoint = HTTPEndpoint(host: "127.0.0.1", port: 0)
-        let webhookServer = webhookEndpoint.application(router: router, name: "test-partners", logger: logger)
-        webhookTask = Task { try await webhookServer.run() }
-        let webhookPort = try await webhookEndpoint.waitForPort()
+        let (webhookTask, webhookPort) = try await inbox.serve(logger: logger)
+        self.webhookTask = webhookTask
         let partners = work.appendingPathComponent("partners.yaml")
         try """
             partners:

@@ -24,6 +24,24 @@ final class Inbox: Sendable {
     func add(_ d: Delivery) { deliveries.withLock { $0.append(d) } }
     var all: [Delivery] { deliveries.withLock { $0 } }
     func count(_ partner: String) -> Int { all.filter { $0.partner == partner }.count }
+
+    /// Serves the partners' webhooks, `POST /hooks/<partner>`, on a port of its own: every
+    /// delivery lands here. Cancel the task to stop the server.
+    func serve(logger: Logger) async throws -> (task: Task<Void, any Error>, port: Int) {
+        let router = Router()
+        router.post("/hooks/:partner") { [self] request, context -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            add(.init(partner: try context.parameters.require("partner"), idempotencyKey: headers["idempotency-key"],
+                      headers: headers, body: String(buffer: body)))
+            return .ok
+        }
+        let endpoint = HTTPEndpoint(host: "127.0.0.1", port: 0)
+        let server = endpoint.application(router: router, name: "test-partners", logger: logger)
+        let task = Task { try await server.run() }
+        return (task, try await endpoint.waitForPort())
+    }
 }
 
 @Suite("Whole chain, every service its own process", .serialized)
@@ -35,19 +53,7 @@ struct WholeChainTests {
 
         // Test partners: a webhook receiver in this process.
         let inbox = Inbox()
-        let router = Router()
-        router.post("/hooks/:partner") { request, context -> HTTPResponse.Status in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            var headers: [String: String] = [:]
-            for field in request.headers { headers[field.name.canonicalName] = field.value }
-            inbox.add(.init(partner: try context.parameters.require("partner"), idempotencyKey: headers["idempotency-key"],
-                            headers: headers, body: String(buffer: body)))
-            return .ok
-        }
-        let webhookEndpoint = HTTPEndpoint(host: "127.0.0.1", port: 0)
-        let webhookServer = webhookEndpoint.application(router: router, name: "test-partners", logger: logger)
-        let webhookTask = Task { try await webhookServer.run() }
-        let webhookPort = try await webhookEndpoint.waitForPort()
+        let (webhookTask, webhookPort) = try await inbox.serve(logger: logger)
         let partners = work.appendingPathComponent("partners.yaml")
         try """
             partners:

@@ -1,5 +1,6 @@
 import Foundation
 import NazorgContracts
+@testable import NazorgIntake
 
 /// The hub's clock in the validation tests: 2026-11-23T10:00:00Z (11:00 in Amsterdam).
 let fixedNow = Date(timeIntervalSince1970: 1_795_428_000)
@@ -75,4 +76,27 @@ func string(at pointer: String, in object: [String: Any]) -> String? {
 
 func json(_ object: [String: Any]) throws -> Data {
     try JSONSerialization.data(withJSONObject: object)
+}
+
+/// Parses `object` at ``fixedNow`` and returns its problems (empty when it was accepted).
+func problems(_ object: [String: Any]) throws -> [NoticeRequest.FieldProblem] {
+    let body = try json(object)
+    do {
+        _ = try NoticeRequest.parse(body, now: fixedNow)
+        return []
+    } catch {
+        return error.problems
+    }
+}
+
+/// The contract notice `object` becomes, at ``fixedNow``.
+func notice(_ object: [String: Any]) throws -> IntakeNotice {
+    try NoticeRequest.parse(try json(object), now: fixedNow).notice(subjectId: String(repeating: "0a", count: 16), reportedAt: fixedNow)
+}
+
+/// `object` without the field `key`.
+func removing(_ key: String, from object: [String: Any]) -> [String: Any] {
+    var copy = object
+    copy[key] = nil
+    return copy
 }

@@ -5,29 +5,6 @@ import NazorgTestSupport
 import Testing
 @testable import NazorgIntake
 
-/// Parses `object` at ``fixedNow`` and returns its problems (empty when it was accepted).
-private func problems(_ object: [String: Any]) throws -> [NoticeRequest.FieldProblem] {
-    let body = try json(object)
-    do {
-        _ = try NoticeRequest.parse(body, now: fixedNow)
-        return []
-    } catch {
-        return error.problems
-    }
-}
-
-/// The contract notice `object` becomes, at ``fixedNow``.
-private func notice(_ object: [String: Any]) throws -> IntakeNotice {
-    try NoticeRequest.parse(try json(object), now: fixedNow).notice(subjectId: String(repeating: "0a", count: 16), reportedAt: fixedNow)
-}
-
-/// `object` without the field `key`.
-private func removing(_ key: String, from object: [String: Any]) -> [String: Any] {
-    var copy = object
-    copy[key] = nil
-    return copy
-}
-
 /// The fields of the notice kinds beyond the first three, and the detention type.
 @Suite struct NoticeKindValidationTests {
     struct Invalid: Sendable, CustomTestStringConvertible {

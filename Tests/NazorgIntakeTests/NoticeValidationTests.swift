@@ -5,17 +5,6 @@ import NazorgTestSupport
 import Testing
 @testable import NazorgIntake
 
-/// Parses `object` at ``fixedNow`` and returns its problems (empty when it was accepted).
-private func problems(_ object: [String: Any]) throws -> [NoticeRequest.FieldProblem] {
-    let body = try json(object)
-    do {
-        _ = try NoticeRequest.parse(body, now: fixedNow)
-        return []
-    } catch {
-        return error.problems
-    }
-}
-
 @Suite struct NoticeValidationTests {
     @Test func detentionStartedParsesIntoTheContractNotice() throws {
         let body = #"{"type":"DetentionStarted","noticeId":"n-1","municipality":"GM0599","prisonCode":"PI-X","person":{"bsn":"999990019","surname":"Testpersoon","birthDate":"1980-05-05"},"detentionType":"remand","detentionStartDate":"2026-11-01"}"#

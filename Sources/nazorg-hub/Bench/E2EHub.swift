@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import NazorgContracts
 import NazorgRuntime
@@ -78,7 +77,7 @@ final class E2EHub {
             for service in services {
                 let port = try await service.waitForPort(timeout: .seconds(60))
                 ports[service.name] = port
-                try await waitUntilReady(service.name, port: port)
+                try await ServiceProcess.waitUntilReady(service.name, port: port)
             }
             return E2EHub(broker: broker, bootstrap: bootstrap, services: services, ports: ports, deskToken: files.deskToken)
         } catch {
@@ -100,17 +99,6 @@ final class E2EHub {
 
     private static func killAll(_ processes: [ServiceProcess]) {
         for process in processes where process.isRunning { Foundation.kill(process.pid, SIGKILL) }
-    }
-
-    private static func waitUntilReady(_ name: String, port: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let answer = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health/ready"),
-                                                              timeout: .seconds(5))
-            if answer?.status == .ok { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw ServiceProcess.Failure(description: "\(name) did not become ready (Kafka reachable) in time")
     }
 
     /// The files a deployment has: the partner directory, the subject and partner pseudonym

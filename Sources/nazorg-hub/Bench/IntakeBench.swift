@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import Logging
 import NazorgContracts
@@ -83,7 +82,8 @@ struct IntakeBench: AsyncParsableCommand {
         var intakeStopped = false
         defer { if !intakeStopped { kill(intake.pid, SIGKILL) } }
         let port = try await intake.waitForPort(timeout: intakeWrapper == nil ? .seconds(60) : .seconds(600))
-        try await waitUntilReady(port: port)
+        try await ServiceProcess.waitUntilReady("intake", port: port,
+                                                 within: intakeWrapper == nil ? .seconds(60) : .seconds(600))
         progress("intake: pid \(intake.pid), http://127.0.0.1:\(port), log \(intake.logPath)")
 
         let today = CalendarDate(Date(), in: DutchTime.zone)
@@ -159,17 +159,6 @@ struct IntakeBench: AsyncParsableCommand {
                                   wrapper: intakeWrapper.map { $0.split(separator: " ").map(String.init) } ?? [])
     }
 
-    /// Waits until intake answers `/health/ready` (it reaches Kafka).
-    private func waitUntilReady(port: Int) async throws {
-        let deadline = ContinuousClock.now + (intakeWrapper == nil ? .seconds(60) : .seconds(600))
-        while ContinuousClock.now < deadline {
-            let answer = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health/ready"),
-                                                              timeout: .seconds(5))
-            if answer?.status == .ok { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw ServiceProcess.Failure(description: "intake did not become ready (Kafka reachable) in time")
-    }
 
     private static func randomHex(bytes: Int) -> String {
         (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()

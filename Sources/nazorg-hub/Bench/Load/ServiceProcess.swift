@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 
 /// A hub service run as a child process for a benchmark (`nazorg-hub <service> …` of this
@@ -117,5 +118,19 @@ final class ServiceProcess {
             return "\(directory)/\(program)"
         }
         throw Failure(description: "\(program) is not on PATH")
+    }
+}
+
+extension ServiceProcess {
+    /// Waits until the service on `port` answers `/health/ready` (it reaches Kafka).
+    static func waitUntilReady(_ name: String, port: Int, within timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let answer = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health/ready"),
+                                                              timeout: .seconds(5))
+            if answer?.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw Failure(description: "\(name) did not become ready (Kafka reachable) in time")
     }
 }
