@@ -41,7 +41,7 @@ public struct Planner: Sendable {
         case .releaseScheduled(let n): record.expectedReleaseDate = n.expectedReleaseDate
         case .releaseDateChanged(let n): record.expectedReleaseDate = n.expectedReleaseDate
         case .transferred(let n): record.prisonCode = n.toPrisonCode
-        case .released, .noticeWithdrawn: break
+        case .released, .noticeWithdrawn, .municipalityChanged: break
         }
         if existing == nil {
             let opened = CaseOpened(caseId: record.caseId, subjectId: subject, municipality: record.municipality,

@@ -123,5 +123,14 @@ func payloadType(_ type: EventType) -> any EventPayload.Type {
     case .disclosureLogged: DisclosureLogged.self
     case .flowObserved: FlowObserved.self
     case .taskOffered: TaskOffered.self
+    case .municipalityChanged: MunicipalityChanged.self
+    case .taskRevised: TaskRevised.self
+    case .taskWithdrawn: TaskWithdrawn.self
+    case .releaseDayRecorded: ReleaseDayRecorded.self
+    case .caseHandedOver: CaseHandedOver.self
+    case .breachRecorded: BreachRecorded.self
+    case .taskUpdated: TaskUpdated.self
+    case .taskCancelled: TaskCancelled.self
+    case .taskRetracted: TaskRetracted.self
     }
 }

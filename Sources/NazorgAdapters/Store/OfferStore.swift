@@ -9,7 +9,8 @@ public struct OfferRecord: Sendable, Equatable {
     public var offerId: String
     public var taskId: String
     public var partnerId: String
-    public var domain: Domain
+    /// Absent for a first-contact task.
+    public var domain: Domain?
     /// The trace the partner received with the offer, so a status report continues it.
     public var traceparent: String?
     public var offeredAt: Date
@@ -20,7 +21,7 @@ public struct OfferRecord: Sendable, Equatable {
     public var failedAttempts: Int = 0
     public var nextAttemptAt: Date?
 
-    public init(offerId: String, taskId: String, partnerId: String, domain: Domain, traceparent: String? = nil, offeredAt: Date, deliveredAt: Date? = nil) {
+    public init(offerId: String, taskId: String, partnerId: String, domain: Domain?, traceparent: String? = nil, offeredAt: Date, deliveredAt: Date? = nil) {
         self.offerId = offerId
         self.taskId = taskId
         self.partnerId = partnerId

@@ -76,7 +76,7 @@ public final class SQLiteOfferStore: OfferStore {
                 INSERT INTO offers (offer_id, task_id, partner_id, domain, traceparent, offered_at, delivered_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(offer_id) DO NOTHING
-                """, arguments: [offer.offerId, offer.taskId, offer.partnerId, offer.domain.rawValue, offer.traceparent,
+                """, arguments: [offer.offerId, offer.taskId, offer.partnerId, offer.domain?.rawValue ?? "", offer.traceparent,
                                  offer.offeredAt.timeIntervalSince1970, offer.deliveredAt?.timeIntervalSince1970])
         }
     }
@@ -105,7 +105,9 @@ public final class SQLiteOfferStore: OfferStore {
 
     private static func offer(from row: Row) throws -> OfferRecord {
         let domainValue: String = row["domain"]
-        guard let domain = Domain(rawValue: domainValue) else {
+        // An empty domain is a first-contact task's.
+        let domain = Domain(rawValue: domainValue)
+        guard domain != nil || domainValue.isEmpty else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "an offers row has an unknown domain")
         }
         let deliveredAt: Double? = row["delivered_at"]

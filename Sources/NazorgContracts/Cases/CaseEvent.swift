@@ -1,6 +1,6 @@
 import Foundation
 
-/// Any of the five events planning publishes on `nazorg.planning.case-events.v1`.
+/// Any of the events planning publishes on `nazorg.planning.case-events.v1`.
 /// Consent events travel on their own topic and are not part of this enum.
 public enum CaseEvent: Sendable, Equatable {
     case caseOpened(CaseOpened)
@@ -8,6 +8,10 @@ public enum CaseEvent: Sendable, Equatable {
     case taskStatusChanged(TaskStatusChanged)
     case escalationRaised(EscalationRaised)
     case caseClosed(CaseClosed)
+    case taskRevised(TaskRevised)
+    case taskWithdrawn(TaskWithdrawn)
+    case releaseDayRecorded(ReleaseDayRecorded)
+    case caseHandedOver(CaseHandedOver)
 
     /// The wrapped payload.
     public var payload: any EventPayload {
@@ -17,6 +21,10 @@ public enum CaseEvent: Sendable, Equatable {
         case .taskStatusChanged(let event): return event
         case .escalationRaised(let event): return event
         case .caseClosed(let event): return event
+        case .taskRevised(let event): return event
+        case .taskWithdrawn(let event): return event
+        case .releaseDayRecorded(let event): return event
+        case .caseHandedOver(let event): return event
         }
     }
 
@@ -30,6 +38,10 @@ public enum CaseEvent: Sendable, Equatable {
         case .taskStatusChanged(let event): return event.caseId
         case .escalationRaised(let event): return event.caseId
         case .caseClosed(let event): return event.caseId
+        case .taskRevised(let event): return event.caseId
+        case .taskWithdrawn(let event): return event.caseId
+        case .releaseDayRecorded(let event): return event.caseId
+        case .caseHandedOver(let event): return event.caseId
         }
     }
 
@@ -41,16 +53,22 @@ public enum CaseEvent: Sendable, Equatable {
         case .taskStatusChanged(let event): return event.subjectId
         case .escalationRaised(let event): return event.subjectId
         case .caseClosed(let event): return event.subjectId
+        case .taskRevised(let event): return event.subjectId
+        case .taskWithdrawn(let event): return event.subjectId
+        case .releaseDayRecorded(let event): return event.subjectId
+        case .caseHandedOver(let event): return event.subjectId
         }
     }
 
     /// The task the event is about, when it is about one.
     public var taskId: String? {
         switch self {
-        case .caseOpened, .caseClosed: return nil
+        case .caseOpened, .caseClosed, .releaseDayRecorded, .caseHandedOver: return nil
         case .taskAssigned(let event): return event.taskId
         case .taskStatusChanged(let event): return event.taskId
         case .escalationRaised(let event): return event.taskId
+        case .taskRevised(let event): return event.taskId
+        case .taskWithdrawn(let event): return event.taskId
         }
     }
 
@@ -64,6 +82,10 @@ public enum CaseEvent: Sendable, Equatable {
         case .taskStatusChanged: return .taskStatusChanged(try decoder.decode(TaskStatusChanged.self, from: data))
         case .escalationRaised: return .escalationRaised(try decoder.decode(EscalationRaised.self, from: data))
         case .caseClosed: return .caseClosed(try decoder.decode(CaseClosed.self, from: data))
+        case .taskRevised: return .taskRevised(try decoder.decode(TaskRevised.self, from: data))
+        case .taskWithdrawn: return .taskWithdrawn(try decoder.decode(TaskWithdrawn.self, from: data))
+        case .releaseDayRecorded: return .releaseDayRecorded(try decoder.decode(ReleaseDayRecorded.self, from: data))
+        case .caseHandedOver: return .caseHandedOver(try decoder.decode(CaseHandedOver.self, from: data))
         default:
             throw ContractError(
                 code: .unexpectedEventType, message: "The event type is not a case event.",

@@ -15,6 +15,9 @@ public struct EscalationRaised: EventPayload, SubjectKeyed {
         case deliveryFailed = "delivery-failed"
         /// No policy allows disclosing the task to the partner it was assigned to.
         case disclosureDenied = "disclosure-denied"
+        /// A notice about the wrong person was withdrawn after partners received data: the
+        /// coordinator judges within 72 hours whether to report a breach (art. 33 AVG).
+        case possibleDataBreach = "possible-data-breach"
     }
 
     public var escalationId: String
@@ -22,6 +25,8 @@ public struct EscalationRaised: EventPayload, SubjectKeyed {
     public var subjectId: String
     public var taskId: String?
     public var reason: Reason
+    /// When the coordinator must have acted, when the reason sets a term (a possible breach: 72 hours).
+    public var dueAt: Date?
     public var raisedAt: Date
 
     public init(
@@ -30,6 +35,7 @@ public struct EscalationRaised: EventPayload, SubjectKeyed {
         subjectId: String,
         taskId: String? = nil,
         reason: Reason,
+        dueAt: Date? = nil,
         raisedAt: Date
     ) {
         self.escalationId = escalationId
@@ -37,6 +43,7 @@ public struct EscalationRaised: EventPayload, SubjectKeyed {
         self.subjectId = subjectId
         self.taskId = taskId
         self.reason = reason
+        self.dueAt = dueAt
         self.raisedAt = raisedAt
     }
 }

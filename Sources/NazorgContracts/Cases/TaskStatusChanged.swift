@@ -13,7 +13,8 @@ public struct TaskStatusChanged: EventPayload {
     /// Absent on the partner-status topic; always present on the case-event topic.
     public var subjectId: String?
     public var partnerId: String
-    public var domain: Domain
+    /// Absent only for a first-contact task, which is about no single basisvoorwaarde.
+    public var domain: Domain?
     public var status: TaskStatus
     /// Free text from the partner (at most 500 characters, required when rejected; never log it),
     /// or the hub's reason code with awaiting-consent and undeliverable.
@@ -25,7 +26,7 @@ public struct TaskStatusChanged: EventPayload {
         caseId: UUID? = nil,
         subjectId: String? = nil,
         partnerId: String,
-        domain: Domain,
+        domain: Domain?,
         status: TaskStatus,
         reason: String? = nil,
         changedAt: Date

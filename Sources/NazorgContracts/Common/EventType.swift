@@ -9,20 +9,29 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case released = "Released"
     case transferred = "Transferred"
     case noticeWithdrawn = "NoticeWithdrawn"
+    case municipalityChanged = "MunicipalityChanged"
     // Planning (nazorg.planning.case-events.v1; TaskStatusChanged also on nazorg.partners.status.v1)
     case caseOpened = "CaseOpened"
     case taskAssigned = "TaskAssigned"
     case taskStatusChanged = "TaskStatusChanged"
     case escalationRaised = "EscalationRaised"
     case caseClosed = "CaseClosed"
+    case taskRevised = "TaskRevised"
+    case taskWithdrawn = "TaskWithdrawn"
+    case releaseDayRecorded = "ReleaseDayRecorded"
+    case caseHandedOver = "CaseHandedOver"
     // Consent (nazorg.consent.events.v1)
     case consentGiven = "ConsentGiven"
     case consentWithdrawn = "ConsentWithdrawn"
     // Filter (nazorg.filter.disclosures.v1, nazorg.monitoring.feed.v1)
     case disclosureLogged = "DisclosureLogged"
     case flowObserved = "FlowObserved"
+    case breachRecorded = "BreachRecorded"
     // Partner-facing (partner.<partnerId>.tasks.v1)
     case taskOffered = "TaskOffered"
+    case taskUpdated = "TaskUpdated"
+    case taskCancelled = "TaskCancelled"
+    case taskRetracted = "TaskRetracted"
 
     /// The CloudEvents type, e.g. `nl.nazorg.DetentionStarted.v1`.
     public var ceType: String { Self.names[self]!.ceType }
@@ -48,24 +57,33 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
         self.init(rawValue: String(name))
     }
 
-    /// True for the seven notices intake publishes.
+    /// True for the eight notices intake publishes.
     public var isIntakeNotice: Bool {
         switch self {
         case .detentionStarted, .detentionPlanShared, .releaseScheduled, .releaseDateChanged,
-             .released, .transferred, .noticeWithdrawn:
+             .released, .transferred, .noticeWithdrawn, .municipalityChanged:
             return true
         default:
             return false
         }
     }
 
-    /// True for the five events planning publishes on the case-event topic.
+    /// True for the events planning publishes on the case-event topic.
     public var isCaseEvent: Bool {
         switch self {
-        case .caseOpened, .taskAssigned, .taskStatusChanged, .escalationRaised, .caseClosed:
+        case .caseOpened, .taskAssigned, .taskStatusChanged, .escalationRaised, .caseClosed,
+             .taskRevised, .taskWithdrawn, .releaseDayRecorded, .caseHandedOver:
             return true
         default:
             return false
+        }
+    }
+
+    /// True for what the filter writes to a partner's topic and the adapters deliver.
+    public var isPartnerFacing: Bool {
+        switch self {
+        case .taskOffered, .taskUpdated, .taskCancelled, .taskRetracted: return true
+        default: return false
         }
     }
 

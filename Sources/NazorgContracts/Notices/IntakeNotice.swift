@@ -1,6 +1,6 @@
 import Foundation
 
-/// Any of the seven notices on `nazorg.intake.notices.v1`.
+/// Any of the eight notices on `nazorg.intake.notices.v1`.
 public enum IntakeNotice: Sendable, Equatable {
     case detentionStarted(DetentionStarted)
     case detentionPlanShared(DetentionPlanShared)
@@ -9,6 +9,7 @@ public enum IntakeNotice: Sendable, Equatable {
     case released(Released)
     case transferred(Transferred)
     case noticeWithdrawn(NoticeWithdrawn)
+    case municipalityChanged(MunicipalityChanged)
 
     /// The wrapped payload.
     public var payload: any EventPayload {
@@ -20,6 +21,7 @@ public enum IntakeNotice: Sendable, Equatable {
         case .released(let notice): return notice
         case .transferred(let notice): return notice
         case .noticeWithdrawn(let notice): return notice
+        case .municipalityChanged(let notice): return notice
         }
     }
 
@@ -45,6 +47,7 @@ public enum IntakeNotice: Sendable, Equatable {
         case .released: return .released(try decoder.decode(Released.self, from: data))
         case .transferred: return .transferred(try decoder.decode(Transferred.self, from: data))
         case .noticeWithdrawn: return .noticeWithdrawn(try decoder.decode(NoticeWithdrawn.self, from: data))
+        case .municipalityChanged: return .municipalityChanged(try decoder.decode(MunicipalityChanged.self, from: data))
         default:
             throw ContractError(
                 code: .unexpectedEventType, message: "The event type is not an intake notice.",
@@ -67,6 +70,7 @@ public enum IntakeNotice: Sendable, Equatable {
         case .released(let n): return (n.noticeId, n.subjectId, n.municipality, n.prisonCode, n.person, n.reportedAt)
         case .transferred(let n): return (n.noticeId, n.subjectId, n.municipality, n.prisonCode, n.person, n.reportedAt)
         case .noticeWithdrawn(let n): return (n.noticeId, n.subjectId, n.municipality, n.prisonCode, n.person, n.reportedAt)
+        case .municipalityChanged(let n): return (n.noticeId, n.subjectId, n.municipality, n.prisonCode, n.person, n.reportedAt)
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A task as one partner may see it, on `partner.<partnerId>.tasks.v1` and in the webhook
 /// body. ``subject`` holds only the fields the processing activity allows.
 public struct TaskOffered: EventPayload {
@@ -53,7 +55,17 @@ public struct TaskOffered: EventPayload {
     public var offerId: String
     public var taskId: String
     public var partnerId: String
-    public var domain: Domain
+    public var taskType: TaskType
+    /// The basisvoorwaarde; absent only for a first-contact task.
+    public var domain: Domain?
+    /// The plan's structured content of ``domain``, when the policy allows it.
+    public var details: NeedDetails?
+    /// The plan's free-text remark about ``domain``, only where a policy allows it.
+    public var remark: String?
+    /// The task must be picked up at once: its deadline is past or near, or the person is out.
+    public var urgent: Bool
+    /// The exact moment the task is due (first contact), when the policy allows the deadline to the day.
+    public var dueAt: Date?
     /// When the task is due, as exact as the policy allows (see ``deadlinePrecision``); nil when left out.
     public var deadline: CalendarDate?
     /// How exact ``deadline`` is; present exactly when it is.
@@ -66,7 +78,12 @@ public struct TaskOffered: EventPayload {
         offerId: String,
         taskId: String,
         partnerId: String,
-        domain: Domain,
+        taskType: TaskType = .deliver,
+        domain: Domain?,
+        details: NeedDetails? = nil,
+        remark: String? = nil,
+        urgent: Bool = false,
+        dueAt: Date? = nil,
         deadline: CalendarDate?,
         deadlinePrecision: DeadlinePrecision?,
         processingActivityId: String,
@@ -75,7 +92,12 @@ public struct TaskOffered: EventPayload {
         self.offerId = offerId
         self.taskId = taskId
         self.partnerId = partnerId
+        self.taskType = taskType
         self.domain = domain
+        self.details = details
+        self.remark = remark
+        self.urgent = urgent
+        self.dueAt = dueAt
         self.deadline = deadline
         self.deadlinePrecision = deadlinePrecision
         self.processingActivityId = processingActivityId

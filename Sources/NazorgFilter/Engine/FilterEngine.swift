@@ -170,7 +170,14 @@ public struct FilterEngine: BatchEventHandler {
                              into: &out)
             return .denied
         }
-        if policy.needsConsent, try await !hasConsent(subjectId: task.subjectId, domain: task.domain) {
+        // Consent is given per basisvoorwaarde: a task about none cannot rest on it.
+        guard !policy.needsConsent || task.domain != nil else {
+            logger.warning("disclosure denied: a consent policy for a task without basisvoorwaarde", metadata: metadata)
+            try reportStatus(.undeliverable, reason: HubReason.noPolicy, of: task, sourceEventId: sourceEventId, trace: trace,
+                             into: &out)
+            return .denied
+        }
+        if policy.needsConsent, let domain = task.domain, try await !hasConsent(subjectId: task.subjectId, domain: domain) {
             // Reported to planning by `reportLongWaits` once it waited past the grace period:
             // the consent of the same plan is often on its way on the consent topic.
             try await store.park(ParkedTask(sourceEventId: sourceEventId, task: task, traceparent: trace.description))

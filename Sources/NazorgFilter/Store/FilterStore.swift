@@ -107,7 +107,7 @@ public final class FilterStore: Sendable {
             try db.execute(sql: """
                 INSERT OR IGNORE INTO parked_task (source_event_id, subject_id, domain, payload, traceparent, parked_at)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [parked.sourceEventId, parked.task.subjectId, parked.task.domain.rawValue, payload,
+                """, arguments: [parked.sourceEventId, parked.task.subjectId, parked.task.domain?.rawValue ?? "", payload,
                                  parked.traceparent, ContractCoding.timestamp(Date())])
         }
     }
