@@ -14,6 +14,9 @@ public struct DetentionPlanShared: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// The `noticeId` of an earlier notice of the same PI and type that this one corrects:
+    /// it replaces that notice and is processed as a change. Absent for an ordinary notice.
+    public var correctsNoticeId: String?
     /// Decides whether ``expectedReleaseDate`` is required (see ``requiresReleaseDate(_:)``).
     public var detentionType: DetentionType
     /// Present for a sentence; remand and other detention may have no date yet.
@@ -32,7 +35,8 @@ public struct DetentionPlanShared: EventPayload, SubjectKeyed {
         detentionType: DetentionType,
         expectedReleaseDate: CalendarDate?,
         needs: [Need],
-        consents: [Domain]
+        consents: [Domain],
+        correctsNoticeId: String? = nil
     ) {
         self.noticeId = noticeId
         self.subjectId = subjectId
@@ -44,5 +48,6 @@ public struct DetentionPlanShared: EventPayload, SubjectKeyed {
         self.expectedReleaseDate = expectedReleaseDate
         self.needs = needs
         self.consents = consents
+        self.correctsNoticeId = correctsNoticeId
     }
 }

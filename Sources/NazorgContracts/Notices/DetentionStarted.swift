@@ -14,6 +14,9 @@ public struct DetentionStarted: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// The `noticeId` of an earlier notice of the same PI and type that this one corrects:
+    /// it replaces that notice and is processed as a change. Absent for an ordinary notice.
+    public var correctsNoticeId: String?
     public var detentionType: DetentionType
     public var detentionStartDate: CalendarDate
     /// Often absent on remand; never before ``detentionStartDate``.
@@ -28,7 +31,8 @@ public struct DetentionStarted: EventPayload, SubjectKeyed {
         reportedAt: Date,
         detentionType: DetentionType,
         detentionStartDate: CalendarDate,
-        expectedReleaseDate: CalendarDate? = nil
+        expectedReleaseDate: CalendarDate? = nil,
+        correctsNoticeId: String? = nil
     ) {
         self.noticeId = noticeId
         self.subjectId = subjectId
@@ -39,5 +43,6 @@ public struct DetentionStarted: EventPayload, SubjectKeyed {
         self.detentionType = detentionType
         self.detentionStartDate = detentionStartDate
         self.expectedReleaseDate = expectedReleaseDate
+        self.correctsNoticeId = correctsNoticeId
     }
 }

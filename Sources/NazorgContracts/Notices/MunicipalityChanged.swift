@@ -15,11 +15,16 @@ public struct MunicipalityChanged: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// The `noticeId` of an earlier notice of the same PI and type that this one corrects:
+    /// it replaces that notice and is processed as a change. Absent for an ordinary notice.
+    public var correctsNoticeId: String?
     /// CBS code of the municipality the person was expected to return to; never the same as ``municipality``.
     public var previousMunicipality: String
 
     public init(noticeId: String, subjectId: String, municipality: String, prisonCode: String, person: Person,
-                reportedAt: Date, previousMunicipality: String) {
+                reportedAt: Date, previousMunicipality: String,
+        correctsNoticeId: String? = nil
+    ) {
         self.noticeId = noticeId
         self.subjectId = subjectId
         self.municipality = municipality
@@ -27,5 +32,6 @@ public struct MunicipalityChanged: EventPayload, SubjectKeyed {
         self.person = person
         self.reportedAt = reportedAt
         self.previousMunicipality = previousMunicipality
+        self.correctsNoticeId = correctsNoticeId
     }
 }

@@ -26,6 +26,9 @@ public struct NoticeWithdrawn: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// The `noticeId` of an earlier notice of the same PI and type that this one corrects:
+    /// it replaces that notice and is processed as a change. Absent for an ordinary notice.
+    public var correctsNoticeId: String?
     /// The `noticeId` of the withdrawn notice; never this notice's own.
     public var withdrawnNoticeId: String
     public var reason: Reason
@@ -38,7 +41,8 @@ public struct NoticeWithdrawn: EventPayload, SubjectKeyed {
         person: Person,
         reportedAt: Date,
         withdrawnNoticeId: String,
-        reason: Reason
+        reason: Reason,
+        correctsNoticeId: String? = nil
     ) {
         self.noticeId = noticeId
         self.subjectId = subjectId
@@ -48,5 +52,6 @@ public struct NoticeWithdrawn: EventPayload, SubjectKeyed {
         self.reportedAt = reportedAt
         self.withdrawnNoticeId = withdrawnNoticeId
         self.reason = reason
+        self.correctsNoticeId = correctsNoticeId
     }
 }

@@ -47,6 +47,9 @@ public struct ReleaseDateChanged: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// The `noticeId` of an earlier notice of the same PI and type that this one corrects:
+    /// it replaces that notice and is processed as a change. Absent for an ordinary notice.
+    public var correctsNoticeId: String?
     /// The date this notice replaces.
     public var previousReleaseDate: CalendarDate
     /// The new date; never the same day as ``previousReleaseDate``.
@@ -64,7 +67,8 @@ public struct ReleaseDateChanged: EventPayload, SubjectKeyed {
         previousReleaseDate: CalendarDate,
         expectedReleaseDate: CalendarDate,
         direction: Direction,
-        reason: Reason
+        reason: Reason,
+        correctsNoticeId: String? = nil
     ) {
         self.noticeId = noticeId
         self.subjectId = subjectId
@@ -76,5 +80,6 @@ public struct ReleaseDateChanged: EventPayload, SubjectKeyed {
         self.expectedReleaseDate = expectedReleaseDate
         self.direction = direction
         self.reason = reason
+        self.correctsNoticeId = correctsNoticeId
     }
 }

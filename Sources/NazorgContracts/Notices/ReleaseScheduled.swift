@@ -14,6 +14,9 @@ public struct ReleaseScheduled: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// The `noticeId` of an earlier notice of the same PI and type that this one corrects:
+    /// it replaces that notice and is processed as a change. Absent for an ordinary notice.
+    public var correctsNoticeId: String?
     public var expectedReleaseDate: CalendarDate
 
     public init(
@@ -23,7 +26,8 @@ public struct ReleaseScheduled: EventPayload, SubjectKeyed {
         prisonCode: String,
         person: Person,
         reportedAt: Date,
-        expectedReleaseDate: CalendarDate
+        expectedReleaseDate: CalendarDate,
+        correctsNoticeId: String? = nil
     ) {
         self.noticeId = noticeId
         self.subjectId = subjectId
@@ -32,5 +36,6 @@ public struct ReleaseScheduled: EventPayload, SubjectKeyed {
         self.person = person
         self.reportedAt = reportedAt
         self.expectedReleaseDate = expectedReleaseDate
+        self.correctsNoticeId = correctsNoticeId
     }
 }

@@ -29,6 +29,9 @@ public struct Released: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// The `noticeId` of an earlier notice of the same PI and type that this one corrects:
+    /// it replaces that notice and is processed as a change. Absent for an ordinary notice.
+    public var correctsNoticeId: String?
     /// The moment the person left the PI.
     public var releasedAt: Date
     /// The day of ``releasedAt`` in Europe/Amsterdam: the day deadlines after release count from.
@@ -47,7 +50,8 @@ public struct Released: EventPayload, SubjectKeyed {
         reportedAt: Date,
         releasedAt: Date,
         releaseType: ReleaseType,
-        unannounced: Bool
+        unannounced: Bool,
+        correctsNoticeId: String? = nil
     ) {
         self.noticeId = noticeId
         self.subjectId = subjectId
@@ -59,5 +63,6 @@ public struct Released: EventPayload, SubjectKeyed {
         self.releaseDate = CalendarDate(releasedAt, in: Self.releaseDayTimeZone)
         self.releaseType = releaseType
         self.unannounced = unannounced
+        self.correctsNoticeId = correctsNoticeId
     }
 }

@@ -15,6 +15,9 @@ public struct Transferred: EventPayload, SubjectKeyed {
     public var prisonCode: String
     public var person: Person
     public var reportedAt: Date
+    /// The `noticeId` of an earlier notice of the same PI and type that this one corrects:
+    /// it replaces that notice and is processed as a change. Absent for an ordinary notice.
+    public var correctsNoticeId: String?
     /// Code of the receiving PI; never the same as ``prisonCode``.
     public var toPrisonCode: String
     public var transferDate: CalendarDate
@@ -27,7 +30,8 @@ public struct Transferred: EventPayload, SubjectKeyed {
         person: Person,
         reportedAt: Date,
         toPrisonCode: String,
-        transferDate: CalendarDate
+        transferDate: CalendarDate,
+        correctsNoticeId: String? = nil
     ) {
         self.noticeId = noticeId
         self.subjectId = subjectId
@@ -37,5 +41,6 @@ public struct Transferred: EventPayload, SubjectKeyed {
         self.reportedAt = reportedAt
         self.toPrisonCode = toPrisonCode
         self.transferDate = transferDate
+        self.correctsNoticeId = correctsNoticeId
     }
 }
