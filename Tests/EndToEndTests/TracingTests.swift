@@ -24,107 +24,48 @@ private let notice = """
      "consents":["housing"]}
     """
 
-/// The broker, every service as its own process, partners' webhooks and a collector in this
-/// process; torn down by ``stop()``.
+/// The chain with a collector of exported spans and a notice to submit.
 private struct Chain {
-    let work: URL
+    var chain: ServiceChain
     let collector: OTLPReceiver
     let collectorURL: String
-    let inbox: Inbox
-    let webhookTask: Task<Void, any Error>
-    let broker: ServiceProcess
-    let bootstrap: String
-    var services: [ServiceProcess] = []
-    var ports: [String: Int] = [:]
-    let http = HTTPClient(eventLoopGroupProvider: .singleton)
 
     init() async throws {
-        work = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-traces-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        chain = try await ServiceChain("traces", partners: [
+            .init(id: "woon-trace", role: .housingCorporation, domains: [.housing], municipalities: ["GM0363"]),
+            .init(id: "idbalie-trace", role: .civilAffairs, domains: [.id]),
+        ], logger: logger)
         collector = OTLPReceiver()
         collectorURL = try await collector.start()
-        let inbox = Inbox()
-        self.inbox = inbox
-        let (webhookTask, webhookPort) = try await inbox.serve(logger: logger)
-        self.webhookTask = webhookTask
-        let partners = work.appendingPathComponent("partners.yaml")
-        try """
-            partners:
-              - {id: woon-trace, name: Woningcorporatie Trace, role: housing-corporation, domains: [housing], municipalities: [GM0363], webhook: "http://127.0.0.1:\(webhookPort)/hooks/woon-trace"}
-              - {id: idbalie-trace, name: ID-balie Trace, role: civil-affairs, domains: [id], municipalities: ["*"], webhook: "http://127.0.0.1:\(webhookPort)/hooks/idbalie-trace"}
-            """.write(to: partners, atomically: true, encoding: .utf8)
-        broker = try ServiceProcess("broker", arguments: ["broker", "--brokers", "1", "--partitions", "3",
-                                                          "--partners", partners.path])
-        bootstrap = try await broker.firstOutputLine()
     }
 
-    var partnersFile: URL { work.appendingPathComponent("partners.yaml") }
+    var inbox: Inbox { chain.inbox }
+    var services: [ServiceProcess] { chain.services }
 
-    /// Starts intake, planning, filter, adapters and monitoring, each with `settings(service)`'s
-    /// environment and arguments added, and waits until all are ready.
     mutating func startServices(_ settings: (String) -> (environment: [String: String], arguments: [String])) async throws {
-        let fast = "session.timeout.ms=6000;heartbeat.interval.ms=500;fetch.wait.max.ms=50"
-        for service in ["intake", "planning", "filter", "adapters", "monitoring"] {
-            let files = ["planning", "adapters"].contains(service) ? ["--partners", partnersFile.path] : []
-            services.append(try ServiceProcess(
-                service, arguments: [service, "--kafka", bootstrap, "--port", "0", "--data-dir", work.appendingPathComponent(service).path,
-                                     "--group-prefix", "traces"] + files + settings(service).arguments,
-                environment: ["NAZORG_PSEUDONYM_KEY": "trace-test-key-not-secret-0123456789abcdef",
-                              "NAZORG_PARTNER_PSEUDONYM_KEY": "trace-partner-key-not-secret-0123456789abcdef",
-                              "NAZORG_KAFKA_PROPERTIES": fast, "LOG_LEVEL": "info"]
-                    .merging(settings(service).environment) { _, new in new }))
-        }
-        for service in services { ports[service.name] = try await service.httpPort() }
-        let http = self.http
-        for service in services {
-            let port = ports[service.name]!
-            try await waitUntil("\(service.name) is ready", timeout: .seconds(90)) {
-                try await get(http, "http://127.0.0.1:\(port)/health/ready").status == 200
-            }
-        }
+        try await chain.startServices(settings)
     }
 
     /// Sends the notice as a desk whose own trace is `desk`, and waits until both partners have their task.
     func submitNotice(desk: TraceParent) async throws {
-        let accepted = try await post(http, "http://127.0.0.1:\(ports["intake"]!)/v1/notices", notice,
-                                      headers: ["traceparent": desk.description])
-        #expect(accepted.status == 202)
+        try await chain.submit(notice, headers: ["traceparent": desk.description])
         try await waitUntil("both partners received their task", timeout: .seconds(120)) {
             inbox.count("woon-trace") >= 1 && inbox.count("idbalie-trace") >= 1
         }
     }
 
-    /// Stops every service with SIGTERM (which sends the spans an exporter still holds) and
-    /// returns whether each exited cleanly.
-    func stopServices() async {
-        for service in services.reversed() {
-            let status = await service.terminate()
-            #expect(status == 0, "\(service.name) exited with \(status)")
-        }
-    }
+    func stopServices() async { await chain.stopServices() }
 
     func stop() async {
-        for service in services + [broker] { _ = await service.terminate() }
-        try? await http.shutdown()
-        webhookTask.cancel()
+        await chain.stop()
         await collector.stop()
-        try? FileManager.default.removeItem(at: work)
     }
 
-    func dump() {
-        for service in services + [broker] {
-            print("--- \(service.name)\n" + service.lines.suffix(20).joined(separator: "\n"))
-        }
-    }
+    func dump() { chain.dump() }
 
-    /// The first event of `type` on `topic` that `matches`.
     func event(on topic: String, _ type: EventType, where matches: (ReceivedEvent) throws -> Bool = { _ in true }) async throws
         -> ReceivedEvent {
-        let events = try await readTopic(bootstrap, topic, atLeast: 1).map(ReceivedEvent.init(record:))
-        for event in events where event.envelope.type == type {
-            if try matches(event) { return event }
-        }
-        throw E2EError("no \(type.rawValue) on \(topic) as expected")
+        try await chain.event(on: topic, type, where: matches)
     }
 }
 
