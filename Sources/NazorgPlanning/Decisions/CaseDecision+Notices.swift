@@ -17,13 +17,14 @@ extension CaseDecision {
     mutating func continueDetention(_ started: DetentionStarted, notice: IntakeNotice) throws {
         remember(notice, correcting: started.correctsNoticeId)
         record.person = started.person
+        let before = (record.detentionStartDate, record.expectedReleaseDate)
         if started.correctsNoticeId != nil {
             record.detentionStartDate = started.detentionStartDate
             record.expectedReleaseDate = started.expectedReleaseDate
         } else if let date = started.expectedReleaseDate {
             record.expectedReleaseDate = date
         }
-        try replanOpenTasks()
+        if before != (record.detentionStartDate, record.expectedReleaseDate) { try replanOpenTasks() }
     }
 
     /// A (re-)shared D&R plan: each basisvoorwaarde it names gets the tasks its status asks
@@ -81,7 +82,9 @@ extension CaseDecision {
         return true
     }
 
+    /// Only a date that differs moves deadlines: the same date scheduled again is no news.
     private mutating func move(to expected: CalendarDate) throws {
+        guard expected != record.expectedReleaseDate else { return }
         record.expectedReleaseDate = expected
         try replanOpenTasks()
     }
