@@ -75,7 +75,8 @@ extension CaseDecision {
         case .municipalityChanged(let moved):
             try handOver(to: moved.municipality, notice: notice)
         case .detentionStarted, .detentionPlanShared, .released, .noticeWithdrawn:
-            preconditionFailure("update(with:) handles date, PI and municipality notices only")
+            // The planner routes these elsewhere; refusing keeps a routing mistake from doing harm.
+            throw PoisonEvent(reason: "unexpected-notice", detail: "\(notice.eventType.rawValue) is not a date, PI or municipality notice")
         }
         remember(notice, correcting: notice.correctsNoticeId)
         record.person = notice.person
