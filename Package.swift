@@ -156,7 +156,9 @@ let package = Package(
         ),
         .testTarget(
             name: "NazorgPlanningTests",
-            dependencies: ["NazorgTestSupport", "NazorgPlanning", "NazorgRuntime", "NazorgKafka", "NazorgContracts"],
+            dependencies: ["NazorgTestSupport", "NazorgPlanning", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           // The migration test writes a database in the old schema.
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -43,16 +43,17 @@ struct PlanningTests {
                 reportedAt: Date(), detentionType: .sentence, expectedReleaseDate: releaseDate,
                 needs: [Need(domain: domain, status: .needed)], consents: []))
             // 9999-12-31 + 0 days is fine for housing; push it over the edge with the debts rule too.
-            let rules = DeadlineRules(offsets: [.housing: 1, .id: -14], withoutReleaseDate: 28)
+            var rules = DeadlineRules.standard
+            rules.deliver[.housing] = DeadlineRule(.expectedRelease, days: 1)
             let edgePlanner = Planner(directory: directory, rules: rules)
             #expect(throws: PoisonEvent.self) {
-                _ = try edgePlanner.decide(notice: notice, eventId: "e-edge", trace: .random(), now: Date(), existing: nil, tasks: [])
+                _ = try edgePlanner.decide(notice: notice, eventId: "e-edge", trace: .random(), now: Date(), state: nil)
             }
         }
     }
 
     @Test func hubStatusesEscalateWithTheirReason() throws {
-        let change = try planner.decide(notice: plan([.housing]), eventId: "e1", trace: .random(), now: Date(), existing: nil, tasks: [])
+        let change = try planner.decide(notice: plan([.housing]), eventId: "e1", trace: .random(), now: Date(), state: nil)
         let task = try #require(change.upsertTasks.first)
         for (status, reason, expected) in [(TaskStatus.awaitingConsent, HubReason.consentMissing, EscalationRaised.Reason.awaitingConsent),
                                            (.undeliverable, HubReason.noPolicy, .disclosureDenied),
@@ -61,7 +62,7 @@ struct PlanningTests {
             let report = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: status,
                                            reason: reason, changedAt: Date())
             let decided = try planner.decide(status: report, eventId: "s-\(status.rawValue)-\(reason)", trace: .random(), now: Date(),
-                                             existing: change.upsertCase, tasks: change.upsertTasks)
+                                             state: state(change))
             let forwarded = try #require(decided.outbox.first)
             let republished = try TaskStatusChanged.decodedJSON(forwarded.payload)
             #expect(republished.caseId == task.caseId && republished.subjectId == subject)
@@ -71,29 +72,29 @@ struct PlanningTests {
     }
 
     @Test func aLateWaitReportDoesNotUndoWhatHappenedSince() throws {
-        let change = try planner.decide(notice: plan([.housing]), eventId: "e1", trace: .random(), now: Date(), existing: nil, tasks: [])
+        let change = try planner.decide(notice: plan([.housing]), eventId: "e1", trace: .random(), now: Date(), state: nil)
         var task = try #require(change.upsertTasks.first)
         task.status = TaskStatus.offered.rawValue
         let late = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: .awaitingConsent,
                                      reason: HubReason.consentMissing, changedAt: Date())
         let ignored = try planner.decide(status: late, eventId: "late", trace: .random(), now: Date(),
-                                         existing: change.upsertCase, tasks: [task])
+                                         state: state(change, tasks: [task]))
         #expect(ignored.upsertTasks.isEmpty && ignored.outbox.isEmpty)
         task.status = TaskStatus.accepted.rawValue
         let lateOffer = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: .offered,
                                           changedAt: Date())
         #expect(try planner.decide(status: lateOffer, eventId: "late-offer", trace: .random(), now: Date(),
-                                   existing: change.upsertCase, tasks: [task]).outbox.isEmpty)
+                                   state: state(change, tasks: [task])).outbox.isEmpty)
         // A partner's own answer always applies.
         let rejected = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: .rejected,
                                          reason: "Geen plek.", changedAt: Date())
         #expect(try planner.decide(status: rejected, eventId: "rej", trace: .random(), now: Date(),
-                                   existing: change.upsertCase, tasks: [task]).outbox.count == 2)
+                                   state: state(change, tasks: [task])).outbox.count == 2)
     }
 
     @Test func planOpensCaseAndAssignsATaskPerNeedToTheMunicipalitysPartner() throws {
         let change = try planner.decide(notice: plan([.housing, .id, .debts]), eventId: "e1", trace: .random(), now: Date(),
-                                        existing: nil, tasks: [])
+                                        state: nil)
         #expect(change.upsertCase?.subjectId == subject)
         #expect(change.upsertCase?.expectedReleaseDate == release)
         #expect(Set(change.upsertTasks.map(\.partnerId)) == ["woon-test", "id-test"])
@@ -102,10 +103,10 @@ struct PlanningTests {
         let housing = try #require(change.upsertTasks.first { $0.domain == .housing })
         #expect(housing.deadline == release)
         let id = try #require(change.upsertTasks.first { $0.domain == .id })
-        #expect(try id.deadline == release.adding(days: -14))
+        #expect(try id.deadline == release.adding(days: -28))
         // The same input decides the same ids.
         let again = try planner.decide(notice: plan([.housing, .id, .debts]), eventId: "e1", trace: .random(), now: Date(),
-                                       existing: nil, tasks: [])
+                                       state: nil)
         #expect(again.outbox.map(\.eventId) == change.outbox.map(\.eventId))
     }
 
@@ -113,15 +114,15 @@ struct PlanningTests {
         let (store, path) = try temporaryStore()
         let planner = self.planner
         let notice = plan([.housing, .id])
-        let first = try await store.apply(eventId: "evt-1", subjectId: subject) { existing, tasks in
-            try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), existing: existing, tasks: tasks)
+        let first = try await store.apply(eventId: "evt-1", subjectId: subject) { state in
+            try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), state: state)
         }
         #expect(first)
         let outbox = try await store.pendingOutbox(limit: 100)
         #expect(outbox.count == 3)
         try await store.removeFromOutbox(outbox.map(\.eventId))
-        let second = try await store.apply(eventId: "evt-1", subjectId: subject) { existing, tasks in
-            try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), existing: existing, tasks: tasks)
+        let second = try await store.apply(eventId: "evt-1", subjectId: subject) { state in
+            try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), state: state)
         }
         #expect(!second)
         #expect(try await store.pendingOutbox(limit: 100).isEmpty)
@@ -132,8 +133,8 @@ struct PlanningTests {
         #expect(try await reopened.tasks(caseId: record.caseId).count == 2)
         // A later plan for the same person with an extra need adds only that task.
         let later = plan([.housing, .id, .housing].uniqued(), noticeId: "plan-2")
-        let applied = try await reopened.apply(eventId: "evt-2", subjectId: subject) { existing, tasks in
-            try planner.decide(notice: later, eventId: "evt-2", trace: .random(), now: Date(), existing: existing, tasks: tasks)
+        let applied = try await reopened.apply(eventId: "evt-2", subjectId: subject) { state in
+            try planner.decide(notice: later, eventId: "evt-2", trace: .random(), now: Date(), state: state)
         }
         #expect(applied)
         #expect(try await reopened.pendingOutbox(limit: 100).isEmpty)
@@ -143,19 +144,19 @@ struct PlanningTests {
         let (store, _) = try temporaryStore()
         let planner = self.planner
         let notice = plan([.housing])
-        let assigned = try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), existing: nil, tasks: [])
+        let assigned = try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), state: nil)
         let task = try #require(assigned.upsertTasks.first)
         let accepted = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: .accepted,
                                          changedAt: Date())
         let stranger = TaskStatusChanged(taskId: "task-nobody-assigned", partnerId: task.partnerId, domain: task.domain,
                                          status: .accepted, changedAt: Date())
         func status(_ report: TaskStatusChanged, _ id: String) -> PlanningInput {
-            PlanningInput(eventId: id, owner: .ownerOfTask(report.taskId)) { _, existing, tasks in
-                try planner.decide(status: report, eventId: id, trace: .random(), now: Date(), existing: existing, tasks: tasks)
+            PlanningInput(eventId: id, owner: .ownerOfTask(report.taskId)) { _, state in
+                try planner.decide(status: report, eventId: id, trace: .random(), now: Date(), state: state)
             }
         }
-        let open = PlanningInput(eventId: "evt-1", owner: .subject(subject)) { _, existing, tasks in
-            try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), existing: existing, tasks: tasks)
+        let open = PlanningInput(eventId: "evt-1", owner: .subject(subject)) { _, state in
+            try planner.decide(notice: notice, eventId: "evt-1", trace: .random(), now: Date(), state: state)
         }
         // The report finds the task the notice before it assigned in the same transaction; the
         // report about a task nobody assigned is refused alone; the repeat changes nothing.
@@ -168,11 +169,11 @@ struct PlanningTests {
         // Any other failure takes the whole batch back, the inputs before it included.
         struct DiskFull: Error {}
         let other = String(repeating: "6f", count: 16)
-        let second = PlanningInput(eventId: "evt-4", owner: .subject(other)) { _, _, _ in
-            PlanningChange(upsertCase: CaseRecord(caseId: UUID(), subjectId: other, municipality: "GM0363", prisonCode: "PI-TEST",
-                                                  person: person, expectedReleaseDate: nil, status: "open", openedAt: Date()))
+        let second = PlanningInput(eventId: "evt-4", owner: .subject(other)) { _, _ in
+            PlanningChange(upsertCases: [CaseRecord(caseId: UUID(), subjectId: other, municipality: "GM0363", prisonCode: "PI-TEST",
+                                                    person: person, expectedReleaseDate: nil, openedAt: Date())])
         }
-        let failing = PlanningInput(eventId: "evt-5", owner: .subject(other)) { _, _, _ in throw DiskFull() }
+        let failing = PlanningInput(eventId: "evt-5", owner: .subject(other)) { _, _ in throw DiskFull() }
         await #expect(throws: DiskFull.self) { try await store.apply([second, failing]) }
         #expect(try await store.caseRecord(subjectId: other) == nil)
         #expect(try await store.apply([second]).map(\.label) == ["applied"])
@@ -224,19 +225,19 @@ struct PlanningTests {
     }
 
     @Test func rejectionReturnsTheTaskToTheCoordinatorAsEscalation() throws {
-        let change = try planner.decide(notice: plan([.housing]), eventId: "e1", trace: .random(), now: Date(), existing: nil, tasks: [])
+        let change = try planner.decide(notice: plan([.housing]), eventId: "e1", trace: .random(), now: Date(), state: nil)
         let task = try #require(change.upsertTasks.first)
         let rejected = TaskStatusChanged(taskId: task.taskId, caseId: task.caseId, subjectId: subject, partnerId: "woon-test",
                                          domain: .housing, status: .rejected, reason: "Geen woning beschikbaar", changedAt: Date())
         let result = try planner.decide(status: rejected, eventId: "s1", trace: .random(), now: Date(),
-                                        existing: change.upsertCase, tasks: change.upsertTasks)
+                                        state: state(change))
         #expect(result.upsertTasks.first?.status == "rejected")
         #expect(result.outbox.map(\.type) == [.taskStatusChanged, .escalationRaised])
         let wrongPartner = TaskStatusChanged(taskId: task.taskId, caseId: task.caseId, subjectId: subject, partnerId: "id-test",
                                              domain: .housing, status: .accepted, changedAt: Date())
         #expect(throws: PoisonEvent.self) {
             try planner.decide(status: wrongPartner, eventId: "s2", trace: .random(), now: Date(),
-                               existing: change.upsertCase, tasks: change.upsertTasks)
+                               state: state(change))
         }
     }
 
@@ -283,6 +284,16 @@ private final class CountingPlanningStore: PlanningStore {
     func removeFromOutbox(_ eventIds: [String]) async throws { try await store.removeFromOutbox(eventIds) }
     func caseRecord(subjectId: String) async throws -> CaseRecord? { try await store.caseRecord(subjectId: subjectId) }
     func tasks(caseId: UUID) async throws -> [TaskRecord] { try await store.tasks(caseId: caseId) }
+    func cases(subjectId: String) async throws -> [CaseRecord] { try await store.cases(subjectId: subjectId) }
+    func notices(caseId: UUID) async throws -> [NoticeRecord] { try await store.notices(caseId: caseId) }
+    func openCasesReleased(onOrBefore day: CalendarDate) async throws -> [CaseRecord] {
+        try await store.openCasesReleased(onOrBefore: day)
+    }
+}
+
+/// The state a change leaves, for deciding the next input without a store.
+func state(_ change: PlanningChange, tasks: [TaskRecord]? = nil) -> CaseState? {
+    change.upsertCase.map { CaseState(record: $0, tasks: tasks ?? change.upsertTasks, notices: change.upsertNotices) }
 }
 
 extension PlanningOutcome {
@@ -290,6 +301,7 @@ extension PlanningOutcome {
         switch self {
         case .applied: "applied"
         case .alreadyApplied: "already-applied"
+        case .ignored(let reason): "ignored:\(reason)"
         case .refused(let refusal): "refused:\(refusal.reason)"
         }
     }

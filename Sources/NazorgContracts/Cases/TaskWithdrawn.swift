@@ -13,6 +13,9 @@ public struct TaskWithdrawn: EventPayload, SubjectKeyed {
         case needArranged = "need-arranged"
         /// A re-shared D&R plan says the basisvoorwaarde does not apply.
         case needNotApplicable = "need-not-applicable"
+        /// A re-shared D&R plan says what an unknown basisvoorwaarde needs: the screening task
+        /// gives way to a delivery task.
+        case needKnown = "need-known"
         /// The notice the task came from was withdrawn (sent in error, or a duplicate).
         case noticeWithdrawn = "notice-withdrawn"
         /// The notice was about another person: the partner must delete what it received.

@@ -79,4 +79,12 @@ public struct PartnerDirectory: Sendable {
         let candidates = partners.filter { $0.domains.contains(domain) && $0.serves(municipality) }
         return candidates.first { $0.municipalities.contains(municipality) } ?? candidates.first
     }
+
+    /// The aftercare coordinator (or RCN) serving `municipality`: who screens unknown
+    /// basisvoorwaarden and holds the first conversation after release. One for that very
+    /// municipality wins over one that serves all.
+    public func coordinator(for municipality: String) -> Partner? {
+        let candidates = partners.filter { $0.role == .municipalityCoordinator && $0.serves(municipality) }
+        return candidates.first { $0.municipalities.contains(municipality) } ?? candidates.first
+    }
 }

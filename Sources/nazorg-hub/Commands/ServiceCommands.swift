@@ -44,11 +44,20 @@ struct PlanningCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "planning", abstract: "Run the planning service (cases and tasks).")
     @OptionGroup var common: CommonServiceOptions
     @OptionGroup var files: ContractFileOptions
+    @Option(help: "Days after release a case stays open at most (the aftercare period).")
+    var aftercareDays = Planner.defaultAftercareDays
+
+    func validate() throws {
+        guard (1...3_650).contains(aftercareDays) else {
+            throw ValidationError("--aftercare-days must be between 1 and 3650.")
+        }
+    }
 
     func run() async throws {
         let logger = makeLogger("nazorg.planning")
         let assembly = try PlanningService.make(options: common.serviceOptions(service: "planning", defaultPort: DefaultPort.planning),
-                                                directory: PartnerDirectory(contentsOf: files.partners), logger: logger)
+                                                directory: PartnerDirectory(contentsOf: files.partners), logger: logger,
+                                                settings: PlanningSettings(aftercareDays: aftercareDays))
         try await runUntilSignalled([assembly], logger: logger)
     }
 }

@@ -1,43 +1,9 @@
 import Foundation
-import Hummingbird
 import Logging
 import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
-import ServiceLifecycle
 import Synchronization
-
-/// The coordinator's engine: opens cases from PI notices, assigns tasks to partners,
-/// records partner answers, and publishes what it decided on the case-event topic.
-public enum PlanningService {
-    public static let source = "/nazorg-hub/planning"
-
-    public static func make(options: ServiceOptions, directory: PartnerDirectory, logger: Logger,
-                            store: (any PlanningStore)? = nil) throws -> ServiceAssembly {
-        try ConfigurationError.requireDutchTime()
-        let store = try store ?? SQLitePlanningStore(path: options.dataFile("planning.sqlite"))
-        let (tracer, tracing) = try options.makeTracer(for: "planning", logger: logger)
-        let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
-        let consumer = try KafkaConsumer(configuration: options.kafka,
-                                         options: ConsumerOptions(groupID: options.group("planning"),
-                                                                  topics: [Topics.intakeNotices, Topics.partnerStatus]),
-                                         logger: logger)
-        let engine = PlanningEngine(store: store, planner: Planner(directory: directory),
-                                    publisher: EventPublisher(producer: producer, source: source), logger: logger,
-                                    appliesBatches: !tracer.isEnabled)
-        let router = Router()
-        HealthRoutes.add(to: router) { await producer.isConnected() }
-        let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
-        return ServiceAssembly(name: "planning", endpoint: endpoint, services: tracing + [
-            ProducerLifecycleService(producer: producer),
-            OutboxRelayService(engine: engine, logger: logger),
-            EventConsumerService(name: "planning", consumer: consumer,
-                                 deadLetters: DeadLetterWriter(producer: producer, service: "planning"),
-                                 logger: logger, tracer: tracer, handler: engine),
-            endpoint.application(router: router, name: "nazorg-planning", logger: logger, tracer: tracer),
-        ])
-    }
-}
 
 /// Applies inputs to the store and publishes the resulting events before the inputs are
 /// committed. Per batch: every input is decided and stored with its outbox in one
@@ -57,14 +23,17 @@ public struct PlanningEngine: BatchEventHandler {
 
     /// Whether `prepare` applies the batch in one transaction (see above).
     let appliesBatches: Bool
+    /// The time decisions take: the system clock in service, a controlled one in tests.
+    let now: @Sendable () -> Date
 
     public init(store: any PlanningStore, planner: Planner, publisher: EventPublisher, logger: Logger,
-                appliesBatches: Bool = true) {
+                appliesBatches: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.planner = planner
         self.publisher = publisher
         self.logger = logger
         self.appliesBatches = appliesBatches
+        self.now = now
     }
 
     /// Applies one input alone, then publishes the outbox in decision order: what a crash
@@ -111,7 +80,7 @@ public struct PlanningEngine: BatchEventHandler {
     /// The store's input for an event: whose case it concerns and the planner's decision.
     private func input(for event: ReceivedEvent) throws -> PlanningInput {
         let envelope = event.envelope
-        let now = Date()
+        let now = self.now()
         let planner = self.planner
         if envelope.type.isIntakeNotice {
             let notice: IntakeNotice
@@ -120,19 +89,18 @@ public struct PlanningEngine: BatchEventHandler {
             } catch {
                 throw PoisonEvent(reason: "invalid-payload", detail: "the \(envelope.type.rawValue) body does not match its schema")
             }
-            return PlanningInput(eventId: envelope.id, owner: .subject(notice.subjectId)) { _, existing, tasks in
-                try planner.decide(notice: notice, eventId: envelope.id, trace: envelope.traceparent, now: now,
-                                   existing: existing, tasks: tasks)
+            return PlanningInput(eventId: envelope.id, owner: .subject(notice.subjectId)) { _, state in
+                try planner.decide(notice: notice, eventId: envelope.id, trace: envelope.traceparent, now: now, state: state)
             }
         } else if envelope.type == .taskStatusChanged {
             let status = try event.decode(TaskStatusChanged.self)
             // Reports about a task name only the task: planning knows whose it is.
-            return PlanningInput(eventId: envelope.id, owner: .ownerOfTask(status.taskId)) { subjectId, existing, tasks in
+            return PlanningInput(eventId: envelope.id, owner: .ownerOfTask(status.taskId)) { subjectId, state in
                 if let named = status.subjectId, named != subjectId {
                     throw PoisonEvent(reason: "wrong-subject", detail: "the task belongs to another person")
                 }
                 return try planner.decide(status: status, eventId: envelope.id, trace: envelope.traceparent, now: now,
-                                          existing: existing, tasks: tasks)
+                                          state: state)
             }
         } else {
             throw PoisonEvent(reason: "unexpected-type", detail: "planning does not handle \(envelope.type.rawValue)")
@@ -141,15 +109,44 @@ public struct PlanningEngine: BatchEventHandler {
 
     private func report(_ outcome: PlanningOutcome, _ envelope: EventEnvelope) throws {
         let message: Logger.Message
+        var metadata: Logger.Metadata = [
+            "event.id": .string(envelope.id), "event.type": .string(envelope.type.rawValue),
+            "trace.id": .string(envelope.traceparent.traceID),
+        ]
         switch outcome {
         case .refused(let refusal): throw refusal
         case .applied: message = "planning input applied"
         case .alreadyApplied: message = "planning input already applied"
+        case .ignored(let reason):
+            message = "planning input changed nothing"
+            metadata["planning.ignored.reason"] = .string(reason)
         }
-        logger.debug(message, metadata: [
-            "event.id": .string(envelope.id), "event.type": .string(envelope.type.rawValue),
-            "trace.id": .string(envelope.traceparent.traceID),
-        ])
+        logger.debug(message, metadata: metadata)
+    }
+
+    /// Closes every released case whose aftercare period ended, each in a transaction of its
+    /// own with an id derived from the case, so a case closes once however often this runs.
+    /// Returns how many it closed.
+    @discardableResult
+    public func closeDueCases() async throws -> Int {
+        let now = self.now()
+        guard let lastDay = planner.lastReleaseDayDue(now: now) else { return 0 }
+        let planner = self.planner
+        var closed = 0
+        for record in try await store.openCasesReleased(onOrBefore: lastDay) {
+            let caseId = record.caseId
+            let trace = TraceParent.random()
+            let input = PlanningInput(eventId: Planner.aftercareEndEventId(caseId: caseId), owner: .caseId(caseId)) { _, state in
+                try planner.decideAftercareEnd(caseId: caseId, trace: trace, now: now, state: state)
+            }
+            switch try await store.apply([input]).first {
+            case .applied: closed += 1
+            case .refused(let refusal):
+                logger.debug("planning case not closed", metadata: ["planning.refusal": .string(refusal.reason)])
+            case .ignored, .alreadyApplied, nil: break
+            }
+        }
+        return closed
     }
 
     /// Publishes what the store holds for Kafka, waits for the acknowledgement, and forgets it.
@@ -172,21 +169,3 @@ private final class PreparedOutcomes: Sendable {
     let outcomes = Mutex<[String: PlanningOutcome]>([:])
 }
 
-/// Publishes what planning decided but Kafka has not yet confirmed: at start (what a crash
-/// left behind) and then every few seconds, so decided events never wait for new input.
-struct OutboxRelayService: Service {
-    let engine: PlanningEngine
-    let logger: Logger
-    var interval: Duration = .seconds(5)
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await engine.publishOutbox()
-            } catch {
-                logger.warning("planning outbox not published yet; retrying", metadata: ["error": .string(error.loggable)])
-            }
-            try? await Task.sleep(for: interval)
-        }
-    }
-}

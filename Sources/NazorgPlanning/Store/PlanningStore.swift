@@ -2,54 +2,47 @@ import Foundation
 import NazorgContracts
 import NazorgRuntime
 
-/// A case as planning keeps it.
-public struct CaseRecord: Sendable, Equatable {
-    public var caseId: UUID
-    public var subjectId: String
-    public var municipality: String
-    public var prisonCode: String
-    public var person: Person
-    public var expectedReleaseDate: CalendarDate?
-    public var status: String
-    public var openedAt: Date
-}
-
-/// A task as planning keeps it. `status` is `assigned` until the partner answers.
-public struct TaskRecord: Sendable, Equatable {
-    public var taskId: String
-    public var caseId: UUID
-    public var subjectId: String
-    public var domain: Domain
-    public var partnerId: String
-    public var partnerRole: PartnerRole
-    public var status: String
-    public var deadline: CalendarDate
-}
-
 /// What one input changes: rows to write and events to publish, applied atomically.
 public struct PlanningChange: Sendable {
-    public var upsertCase: CaseRecord?
+    /// Cases to write; two when a new detention closes the previous case and opens the next.
+    public var upsertCases: [CaseRecord] = []
     public var upsertTasks: [TaskRecord] = []
+    public var upsertNotices: [NoticeRecord] = []
     public var outbox: [OutboxEvent] = []
+    /// Why the input changed nothing, as a code that may be logged (an unknown withdrawn
+    /// notice, a release without a case); nil when it was simply applied.
+    public var ignoredBecause: String?
 
-    public init(upsertCase: CaseRecord? = nil, upsertTasks: [TaskRecord] = [], outbox: [OutboxEvent] = []) {
-        self.upsertCase = upsertCase
+    public init(upsertCases: [CaseRecord] = [], upsertTasks: [TaskRecord] = [], upsertNotices: [NoticeRecord] = [],
+                outbox: [OutboxEvent] = [], ignoredBecause: String? = nil) {
+        self.upsertCases = upsertCases
         self.upsertTasks = upsertTasks
+        self.upsertNotices = upsertNotices
         self.outbox = outbox
+        self.ignoredBecause = ignoredBecause
     }
+
+    /// The case as the change leaves it: the last one written.
+    public var upsertCase: CaseRecord? { upsertCases.last }
+
+    /// Nothing changes, for the reason given.
+    public static func ignored(_ reason: String) -> PlanningChange { PlanningChange(ignoredBecause: reason) }
 }
 
 /// One input to apply: an event, whose state it concerns, and the decision to take on it.
 public struct PlanningInput: Sendable {
     /// Whose case an input concerns.
     public enum Owner: Sendable {
-        /// A notice names its person.
+        /// A notice names its person: their current (newest) case.
         case subject(String)
-        /// A partner's report names only its task: the person is whoever the task belongs to.
+        /// A partner's report names only its task: the case the task belongs to, which may
+        /// be an older case of the person.
         case ownerOfTask(String)
+        /// The closure timer names the case.
+        case caseId(UUID)
     }
 
-    public typealias Decide = @Sendable (_ subjectId: String, CaseRecord?, [TaskRecord]) throws -> PlanningChange
+    public typealias Decide = @Sendable (_ subjectId: String, CaseState?) throws -> PlanningChange
 
     public let eventId: String
     public let owner: Owner
@@ -67,6 +60,8 @@ public struct PlanningInput: Sendable {
 /// What applying one ``PlanningInput`` came to.
 public enum PlanningOutcome: Sendable {
     case applied
+    /// Applied, and the decision was to change nothing, for the reason given (a code).
+    case ignored(String)
     /// The event was applied before: nothing changed.
     case alreadyApplied
     /// The input cannot be applied, now or ever: nothing of it changed.
@@ -87,8 +82,15 @@ public protocol PlanningStore: Sendable {
     /// Forgets outbox events Kafka acknowledged.
     func removeFromOutbox(_ eventIds: [String]) async throws
 
+    /// The person's current (newest) case.
     func caseRecord(subjectId: String) async throws -> CaseRecord?
+    /// Every case of the person, oldest first: one per detention.
+    func cases(subjectId: String) async throws -> [CaseRecord]
     func tasks(caseId: UUID) async throws -> [TaskRecord]
+    func notices(caseId: UUID) async throws -> [NoticeRecord]
+    /// Open cases whose person was released on or before `releasedOnOrBefore`: the ones whose
+    /// aftercare period may have ended.
+    func openCasesReleased(onOrBefore releasedOnOrBefore: CalendarDate) async throws -> [CaseRecord]
 }
 
 extension PlanningStore {
@@ -96,10 +98,10 @@ extension PlanningStore {
     /// refused it. Returns whether the change was applied (false: it was applied before).
     @discardableResult
     public func apply(eventId: String, subjectId: String,
-                      _ decide: @escaping @Sendable (CaseRecord?, [TaskRecord]) throws -> PlanningChange) async throws -> Bool {
-        let input = PlanningInput(eventId: eventId, owner: .subject(subjectId)) { _, existing, tasks in try decide(existing, tasks) }
+                      _ decide: @escaping @Sendable (CaseState?) throws -> PlanningChange) async throws -> Bool {
+        let input = PlanningInput(eventId: eventId, owner: .subject(subjectId)) { _, state in try decide(state) }
         switch try await apply([input]).first {
-        case .applied: return true
+        case .applied, .ignored: return true
         case .alreadyApplied, nil: return false
         case .refused(let refusal): throw refusal
         }

@@ -1,0 +1,86 @@
+import Foundation
+import NazorgContracts
+import NazorgRuntime
+
+extension Planner {
+    /// Decides what a task's new status changes. A partner's rejection goes back to the
+    /// coordinator as an escalation, never silently to another organisation; so do the hub's
+    /// own reports of a task waiting for consent or unable to reach its partner. The last
+    /// completed task of a released person closes the case.
+    public func decide(status: TaskStatusChanged, eventId: String, trace: TraceParent, now: Date,
+                       state: CaseState?) throws -> PlanningChange {
+        guard let state, var task = state.tasks.first(where: { $0.taskId == status.taskId }) else {
+            throw PoisonEvent(reason: "unknown-task", detail: "no task with this id belongs to the subject")
+        }
+        guard task.partnerId == status.partnerId else {
+            throw PoisonEvent(reason: "wrong-partner", detail: "the task was assigned to another partner")
+        }
+        // Planning ended the task; a report that crossed the withdrawal changes nothing.
+        if task.isWithdrawn { return .ignored("task-withdrawn") }
+        // The filter's reports about a waiting task may cross: a late awaiting-consent or
+        // offered must not undo what happened since. Partners' answers always apply.
+        if Self.isStale(status.status, after: task.status) { return PlanningChange() }
+        var decision = CaseDecision(planner: self, state: state, eventId: eventId, trace: trace, now: now)
+        task.status = status.status.rawValue
+        decision.update(task)
+        var forwarded = status
+        forwarded.caseId = task.caseId
+        forwarded.subjectId = task.subjectId
+        forwarded.domain = task.domain
+        try decision.publish(forwarded, id: DeterministicID.string("case-status", eventId))
+        if let reason = Self.escalationReason(for: status) {
+            try decision.escalate(reason, key: [eventId], taskId: task.taskId)
+        }
+        if status.status == .completed { try decision.closeIfEveryTaskIsDone() }
+        return try decision.change()
+    }
+
+    /// The id of the input that ends a case's aftercare period: one per case, so the timer
+    /// closes a case once, however often it runs and restarts.
+    public static func aftercareEndEventId(caseId: UUID) -> String {
+        DeterministicID.string("aftercare-ended", caseId.uuidString.lowercased())
+    }
+
+    /// Closes a released case whose aftercare period ended. Refuses (``PoisonEvent``
+    /// `not-due`, nothing recorded) when the case is closed or not due after all, so a later
+    /// run can still close it when it is.
+    public func decideAftercareEnd(caseId: UUID, trace: TraceParent, now: Date, state: CaseState?) throws -> PlanningChange {
+        guard let state, state.record.caseId == caseId, state.record.isOpen,
+              let release = state.record.release, isAftercareOver(since: release.releaseDate, now: now) else {
+            throw PoisonEvent(reason: "not-due", detail: "the case is closed or its aftercare period has not ended")
+        }
+        var decision = CaseDecision(planner: self, state: state, eventId: Self.aftercareEndEventId(caseId: caseId),
+                                    trace: trace, now: now)
+        try decision.close(.aftercarePeriodEnded)
+        return try decision.change()
+    }
+
+    /// Whether the aftercare period after a release on `releaseDate` is over on `now`'s day.
+    public func isAftercareOver(since releaseDate: CalendarDate, now: Date) -> Bool {
+        releaseDate.days(until: CalendarDate(now, in: timeZone)) >= aftercareDays
+    }
+
+    /// The last release day whose aftercare period is over today.
+    public func lastReleaseDayDue(now: Date) -> CalendarDate? {
+        try? CalendarDate(now, in: timeZone).adding(days: -aftercareDays)
+    }
+
+    /// True for a hub report that an earlier or later step already overtook.
+    static func isStale(_ status: TaskStatus, after current: String) -> Bool {
+        switch status {
+        case .awaitingConsent: return current != TaskRecord.assigned
+        case .offered: return current != TaskRecord.assigned && current != TaskStatus.awaitingConsent.rawValue
+        case .accepted, .rejected, .completed, .undeliverable: return false
+        }
+    }
+
+    /// Which statuses put the task back on the coordinator's desk, and why.
+    static func escalationReason(for status: TaskStatusChanged) -> EscalationRaised.Reason? {
+        switch status.status {
+        case .accepted, .completed, .offered: return nil
+        case .rejected: return .taskRejected
+        case .awaitingConsent: return .awaitingConsent
+        case .undeliverable: return status.reason == HubReason.noPolicy ? .disclosureDenied : .deliveryFailed
+        }
+    }
+}

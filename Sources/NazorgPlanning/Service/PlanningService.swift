@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import Logging
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+import ServiceLifecycle
+
+/// The coordinator's engine: follows each detention from PI notices (a case per detention,
+/// tasks per basisvoorwaarde, deadlines that move with the release date, release day,
+/// hand-over, withdrawal, closure), records partner answers, and publishes what it decided
+/// on the case-event topic.
+public enum PlanningService {
+    public static let source = "/nazorg-hub/planning"
+
+    public static func make(options: ServiceOptions, directory: PartnerDirectory, logger: Logger,
+                            settings: PlanningSettings = PlanningSettings(),
+                            store: (any PlanningStore)? = nil) throws -> ServiceAssembly {
+        try ConfigurationError.requireDutchTime()
+        let store = try store ?? SQLitePlanningStore(path: options.dataFile("planning.sqlite"))
+        let (tracer, tracing) = try options.makeTracer(for: "planning", logger: logger)
+        let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
+        let consumer = try KafkaConsumer(configuration: options.kafka,
+                                         options: ConsumerOptions(groupID: options.group("planning"),
+                                                                  topics: [Topics.intakeNotices, Topics.partnerStatus]),
+                                         logger: logger)
+        let planner = Planner(directory: directory, rules: settings.rules, aftercareDays: settings.aftercareDays)
+        let engine = PlanningEngine(store: store, planner: planner,
+                                    publisher: EventPublisher(producer: producer, source: source), logger: logger,
+                                    appliesBatches: !tracer.isEnabled)
+        let router = Router()
+        HealthRoutes.add(to: router) { await producer.isConnected() }
+        let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
+        return ServiceAssembly(name: "planning", endpoint: endpoint, services: tracing + [
+            ProducerLifecycleService(producer: producer),
+            OutboxRelayService(engine: engine, logger: logger),
+            CaseClosureService(engine: engine, interval: settings.closureCheckInterval, logger: logger),
+            EventConsumerService(name: "planning", consumer: consumer,
+                                 deadLetters: DeadLetterWriter(producer: producer, service: "planning"),
+                                 logger: logger, tracer: tracer, handler: engine),
+            endpoint.application(router: router, name: "nazorg-planning", logger: logger, tracer: tracer),
+        ])
+    }
+}
+

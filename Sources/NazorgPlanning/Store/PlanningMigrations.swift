@@ -1,0 +1,69 @@
+import GRDB
+
+/// Planning's schema, one migration per change; an existing database migrates on start.
+enum PlanningMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE processed_event (event_id TEXT PRIMARY KEY, processed_at TEXT NOT NULL);
+                CREATE TABLE planning_case (
+                    case_id TEXT PRIMARY KEY, subject_id TEXT NOT NULL UNIQUE, municipality TEXT NOT NULL,
+                    prison_code TEXT NOT NULL, person_json BLOB NOT NULL, expected_release_date TEXT,
+                    status TEXT NOT NULL, opened_at TEXT NOT NULL);
+                CREATE TABLE planning_task (
+                    task_id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES planning_case(case_id),
+                    subject_id TEXT NOT NULL, domain TEXT NOT NULL, partner_id TEXT NOT NULL,
+                    partner_role TEXT NOT NULL, status TEXT NOT NULL, deadline TEXT NOT NULL,
+                    UNIQUE (case_id, domain));
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, event_type TEXT NOT NULL,
+                    topic TEXT NOT NULL, record_key TEXT NOT NULL, subject TEXT, traceparent TEXT NOT NULL,
+                    event_time TEXT NOT NULL, payload BLOB NOT NULL);
+                """)
+        }
+        // A case per detention instead of per person (no UNIQUE subject_id; the newest,
+        // by opened_seq, is current), several tasks per basisvoorwaarde (screening, then
+        // delivery; a hand-over), task types, urgency and provenance, the notices of a case,
+        // and the release. SQLite cannot drop a constraint, so both tables are rebuilt;
+        // existing cases and tasks keep their ids and become open cases with delivery tasks.
+        migrator.registerMigration("v2-detention-lifecycle") { db in
+            try db.execute(sql: """
+                CREATE TABLE planning_case_v2 (
+                    case_id TEXT PRIMARY KEY, subject_id TEXT NOT NULL, opened_seq INTEGER NOT NULL,
+                    municipality TEXT NOT NULL, prison_code TEXT NOT NULL, person_json BLOB NOT NULL,
+                    expected_release_date TEXT, status TEXT NOT NULL, opened_at TEXT NOT NULL,
+                    opening_notice_id TEXT, detention_start_date TEXT, needs_json BLOB,
+                    release_json BLOB, release_date TEXT, release_coverage_json BLOB, closed_at TEXT, close_reason TEXT);
+                INSERT INTO planning_case_v2 (case_id, subject_id, opened_seq, municipality, prison_code, person_json,
+                                              expected_release_date, status, opened_at)
+                    SELECT case_id, subject_id, rowid, municipality, prison_code, person_json, expected_release_date,
+                           status, opened_at FROM planning_case;
+                CREATE TABLE planning_task_v2 (
+                    task_id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES planning_case(case_id),
+                    subject_id TEXT NOT NULL, task_type TEXT NOT NULL, domain TEXT, partner_id TEXT NOT NULL,
+                    partner_role TEXT NOT NULL, status TEXT NOT NULL, deadline TEXT NOT NULL, due_at TEXT,
+                    urgent INTEGER NOT NULL, details_json BLOB, remark TEXT, source_notice_id TEXT,
+                    assigned_at TEXT NOT NULL, planned_on TEXT NOT NULL, retracted INTEGER NOT NULL);
+                INSERT INTO planning_task_v2 (task_id, case_id, subject_id, task_type, domain, partner_id, partner_role,
+                                              status, deadline, urgent, assigned_at, planned_on, retracted)
+                    SELECT t.task_id, t.case_id, t.subject_id, 'deliver', t.domain, t.partner_id, t.partner_role, t.status,
+                           t.deadline, 0, c.opened_at, substr(c.opened_at, 1, 10), 0
+                    FROM planning_task t JOIN planning_case c ON c.case_id = t.case_id;
+                DROP TABLE planning_task;
+                DROP TABLE planning_case;
+                ALTER TABLE planning_case_v2 RENAME TO planning_case;
+                ALTER TABLE planning_task_v2 RENAME TO planning_task;
+                CREATE INDEX planning_case_by_subject ON planning_case (subject_id, opened_seq);
+                CREATE INDEX planning_case_by_release ON planning_case (status, release_date);
+                CREATE INDEX planning_task_by_case ON planning_task (case_id);
+                CREATE TABLE planning_notice (
+                    case_id TEXT NOT NULL REFERENCES planning_case(case_id), notice_id TEXT NOT NULL,
+                    event_type TEXT NOT NULL, event_id TEXT NOT NULL, corrects_notice_id TEXT,
+                    withdrawn INTEGER NOT NULL, received_at TEXT NOT NULL,
+                    PRIMARY KEY (case_id, notice_id));
+                """)
+        }
+        return migrator
+    }
+}
