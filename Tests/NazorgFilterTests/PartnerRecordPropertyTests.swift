@@ -29,8 +29,12 @@ private func randomTask(_ g: inout SeededGenerator, partnerId: String, role: Par
     return TaskAssigned(taskId: "task-\(UInt64.random(in: 1...UInt64.max, using: &g))", caseId: UUID(),
                         subjectId: (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }.hexString,
                         municipality: ["GM0363", "GM0599", "GM0344", "GM0518"].randomElement(using: &g) ?? "GM0363",
-                        prisonCode: "PI-" + word(6).uppercased(), person: person, domain: domain, partnerId: partnerId,
+                        prisonCode: "PI-" + word(6).uppercased(), person: person, domain: domain,
+                        details: Bool.random(using: &g) ? everyDetail : nil,
+                        remark: Bool.random(using: &g) ? sentinelRemark + word(6) : nil, partnerId: partnerId,
                         partnerRole: role, deadline: (try? release.adding(days: offset)) ?? release,
+                        dueAt: Bool.random(using: &g) ? Date(timeIntervalSince1970: Double.random(in: 1.8e9...2.5e9, using: &g)) : nil,
+                        urgent: Bool.random(using: &g),
                         expectedReleaseDate: Bool.random(using: &g) ? release : nil, assignedAt: Date())
 }
 
@@ -69,6 +73,17 @@ struct PartnerRecordPropertyTests {
                 // JSON may escape non-ASCII; compare on the decoded body too.
                 let offer = try TaskOffered.decodedJSON(Data(record.value))
                 let context = "seed \(seed), role \(policy.role.rawValue)"
+                // Content: the task's own basisvoorwaarde only, care only to a care provider on
+                // consent, the remark never (no shipped policy allows one), the due moment only
+                // with a deadline to the day.
+                let contentDomains = Set(offer.details?.domains ?? [])
+                #expect(contentDomains.isSubset(of: [task.domain].compactMap { $0 }), "\(context)")
+                #expect(offer.details?.care == nil || (policy.role == .careProvider && policy.needsConsent), "\(context)")
+                #expect(offer.remark == nil && !visible.contains(sentinelRemark), "\(context): the remark reached the partner")
+                #expect(offer.dueAt == nil || policy.deadline == .day, "\(context): the due moment without a deadline to the day")
+                if let details = task.details, let domain = task.domain, policy.details.contains(domain) {
+                    #expect(offer.details == details.only(domain), "\(context): allowed details were dropped")
+                }
 
                 var forbidden: [String] = [task.subjectId, task.caseId.uuidString.lowercased(), task.caseId.uuidString,
                                            trace.traceID, trace.spanID]
@@ -103,8 +118,11 @@ struct PartnerRecordPropertyTests {
                 #expect(!record.headers.contains { $0.key.hasPrefix("nazorg_") }, "\(context)")
                 // The log names exactly what was disclosed.
                 let present = Set(disclosure.logged.disclosedFields)
-                #expect(present == Set(["taskId", "domain"] + (offer.deadline == nil ? [] : ["deadline", "deadlinePrecision"])
-                                       + offer.subject.presentFieldNames), "\(context)")
+                var expected = ["taskId", "taskType", "domain", "urgent"] + offer.subject.presentFieldNames
+                if offer.dueAt != nil { expected.append("dueAt") }
+                if offer.deadline != nil { expected += ["deadline", "deadlinePrecision"] }
+                expected += (offer.details?.domains ?? []).map { "details.\($0.rawValue)" }
+                #expect(present == Set(expected), "\(context)")
                 #expect(disclosure.logged.partnerTraceId != trace.traceID)
 
                 // The same task for another partner shares no identifier with this one.
@@ -116,7 +134,7 @@ struct PartnerRecordPropertyTests {
                 #expect(other.partnerSubjectId == disclosure.partnerSubjectId && other.partnerTrace == disclosure.partnerTrace)
                 #expect(otherPartner.partnerSubjectId != disclosure.partnerSubjectId)
                 #expect(otherPartner.partnerTrace.traceID != disclosure.partnerTrace.traceID)
-                #expect(otherPartner.offered.offerId != disclosure.offered.offerId)
+                #expect(otherPartner.offered?.offerId != disclosure.offered?.offerId)
             }
         }
         // Records were only built, never sent: the producer has nothing to flush.
