@@ -34,20 +34,21 @@ struct TaskChangeTests {
         try await h.deliver(task, id: "assigned-id")
         h.cluster.pushRequestErrors(apiKey: 0, errors: [29])
         await #expect(throws: (any Error).self) { try await h.deliver(revision(of: task), id: "revised-id") }
-        try await h.deliver(makeTask(.id, partner: "id-test", role: .civilAffairs, taskId: "task-marker"), id: "assigned-marker")
-        let before = try await h.partnerRecords("id-test", atLeast: 2)
-        #expect(before.map(\.eventType) == [.taskOffered, .taskOffered])
-
-        try await h.deliver(revision(of: task), id: "revised-id")
-        let records = try await h.partnerRecords("id-test", atLeast: 3)
-        #expect(records.map(\.eventType) == [.taskOffered, .taskOffered, .taskUpdated])
+        // Redelivered until the log takes it (the producer may remember the refusal briefly).
+        // Had the refused attempt written its update, the topic would hold it twice.
+        try await waitUntil("the revision went through") {
+            try await h.deliver(revision(of: task), id: "revised-id")
+            return true
+        }
+        let records = try await h.partnerRecords("id-test", atLeast: 2)
+        #expect(records.map(\.eventType) == [.taskOffered, .taskUpdated])
         let update = try TaskUpdated.decodedJSON(Data(try #require(records.last).value))
         #expect(update.taskId == task.taskId && update.deadline == newDeadline && update.deadlinePrecision == .day)
         #expect(update.urgent && update.reason == .releaseDateChanged && update.subject.bsn == "999990019")
         #expect(update.updateId == DeterministicID.string("update", "revised-id", "id-test"))
         // Same per-partner key as the offer: one partition, in order.
         #expect(records.last?.key == records.first?.key)
-        let log = try await h.read(Topics.filterDisclosures, atLeast: 3).map { try DisclosureLogged.decodedJSON(Data($0.value)) }
+        let log = try await h.read(Topics.filterDisclosures, atLeast: 2).map { try DisclosureLogged.decodedJSON(Data($0.value)) }
         let logged = try #require(log.first { $0.sourceEventId == "revised-id" })
         #expect(logged.sourceEventType == .taskRevised && logged.disclosedEventType == .taskUpdated)
         #expect(logged.disclosedFields.contains("deadline") && logged.disclosedFields.contains("subject.bsn"))
