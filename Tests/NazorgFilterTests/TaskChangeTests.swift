@@ -55,6 +55,28 @@ struct TaskChangeTests {
         await h.close()
     }
 
+    /// A transfer to another PI is detention detail: only a role that may know the prison hears of it.
+    @Test func aTransferIsToldOnlyToRolesThatMayKnowThePrison() async throws {
+        let h = try FilterHarness()
+        try await h.deliver(ConsentGiven(consentId: "c1", subjectId: testSubject, domain: .housing, givenAt: Date()), id: "consent")
+        let housing = makeTask(.housing, partner: "woon-test", role: .housingCorporation)
+        let id = makeTask(.id, partner: "id-test", role: .civilAffairs)
+        for (task, name) in [(housing, "housing"), (id, "id")] {
+            try await h.deliver(task, id: "assigned-\(name)")
+            var moved = task
+            moved.prisonCode = "PI-ELSEWHERE"
+            try await h.deliver(TaskRevised(revisionId: "rev-\(name)", task: moved, previousDeadline: task.deadline,
+                                            reason: .transferred, revisedAt: Date()), id: "transferred-\(name)")
+        }
+        try await h.deliver(makeTask(.housing, partner: "woon-test", role: .housingCorporation, taskId: "task-marker"),
+                            id: "assigned-marker")
+        #expect(try await h.partnerRecords("woon-test", atLeast: 2).map(\.eventType) == [.taskOffered, .taskOffered])
+        let civil = try await h.partnerRecords("id-test", atLeast: 2)
+        #expect(civil.map(\.eventType) == [.taskOffered, .taskUpdated])
+        #expect(try TaskUpdated.decodedJSON(Data(civil[1].value)).subject.prisonCode == "PI-ELSEWHERE")
+        await h.close()
+    }
+
     @Test func aParkedTaskIsRevisedInPlaceAndOfferedInItsLatestStateWhenConsentComes() async throws {
         let h = try FilterHarness()
         let housing = makeTask(.housing, partner: "woon-test", role: .housingCorporation)

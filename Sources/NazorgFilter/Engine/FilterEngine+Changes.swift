@@ -28,7 +28,12 @@ extension FilterEngine {
             logger.warning("update not sent: the policy does not list TaskUpdated", metadata: metadata)
             return .denied
         }
-        // An update carries the person's data again: on consent only while it stands.
+        // A transfer is detention detail: told only to a role that may know the prison.
+        if revision.reason == .transferred && !policy.fields.contains(.prisonCode) {
+            logger.debug("transfer not told: the policy does not give the prison", metadata: metadata)
+            return .denied
+        }
+                // An update carries the person's data again: on consent only while it stands.
         if policy.needsConsent {
             guard let domain = task.domain, try await hasConsent(subjectId: task.subjectId, domain: domain) else {
                 logger.info("update not sent: consent no longer stands", metadata: metadata)
