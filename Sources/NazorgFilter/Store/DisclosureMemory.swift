@@ -32,10 +32,14 @@ struct TaskHistory: Sendable {
     var cancelled = false
     var retracted = false
 
+    /// Folds the messages in the order they were sent; an offer made again (the task was
+    /// assigned anew) opens the task again.
     init(_ memories: [DisclosureMemory]) {
-        for memory in memories {
+        let rank: [EventType: Int] = [.taskOffered: 0, .taskUpdated: 1, .taskCancelled: 2, .taskRetracted: 3]
+        let ordered = memories.sorted { ($0.disclosedAt, rank[$0.kind] ?? 9) < ($1.disclosedAt, rank[$1.kind] ?? 9) }
+        for memory in ordered {
             switch memory.kind {
-            case .taskOffered: offered = true
+            case .taskOffered: (offered, cancelled, retracted) = (true, false, false)
             case .taskCancelled: cancelled = true
             case .taskRetracted: retracted = true
             default: break
