@@ -178,7 +178,8 @@ let package = Package(
             dependencies: ["NazorgTestSupport", "NazorgAdapters", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
-                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(

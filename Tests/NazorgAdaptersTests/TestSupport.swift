@@ -66,6 +66,14 @@ func offerRecord(_ offer: TaskOffered, subjectId: String, producer: KafkaProduce
                                 id: DeterministicID.string("offer", offer.offerId), subject: nil, trace: .random())
 }
 
+/// Builds any partner-topic record (update, cancellation, retraction) as the filter writes it.
+func partnerRecord<P: EventPayload>(_ message: P, id: String, partnerId: String, subjectId: String,
+                                    producer: KafkaProducer) throws -> ProducerRecord {
+    let publisher = EventPublisher(producer: producer, source: "/nazorg-hub/filter")
+    return try publisher.record(message, topic: Topics.partnerTasks(partnerId), key: subjectId, id: DeterministicID.string("msg", id),
+                                subject: nil, trace: .random())
+}
+
 func sampleOffer(partnerId: String, taskId: String, domain: Domain = .housing) -> TaskOffered {
     TaskOffered(offerId: "offer-\(taskId)", taskId: taskId, partnerId: partnerId, domain: domain,
                 deadline: CalendarDate(year: 2027, month: 3, day: 1)!, deadlinePrecision: .day, processingActivityId: "pa-\(domain.rawValue)-offer",

@@ -7,60 +7,15 @@ import NazorgTestSupport
 import Testing
 @testable import NazorgFilter
 
-private let logger = quietLogger("filter.tests", level: .critical)
-
-private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-private let subject = String(repeating: "7a", count: 16)
-let testPartnerIDs = try! PartnerPseudonymizer(secret: Array("filter-tests-partner-key-0123456789abcdef".utf8))
-private let person = Person(bsn: "999990019", givenName: "Tessa", surname: "Testpersoon", birthDate: CalendarDate(year: 1990, month: 1, day: 1)!)
+private let logger = filterTestLogger
+private let root = filterRoot
+private let subject = testSubject
+private typealias Harness = FilterHarness
 
 private func task(_ domain: Domain, partner: String, role: PartnerRole) -> TaskAssigned {
-    TaskAssigned(taskId: "task-\(domain.rawValue)", caseId: UUID(), subjectId: subject, municipality: "GM0363", prisonCode: "PI-TEST",
-                 person: person, domain: domain, partnerId: partner, partnerRole: role,
-                 deadline: CalendarDate(year: 2027, month: 3, day: 15)!, expectedReleaseDate: CalendarDate(year: 2027, month: 3, day: 15)!,
-                 assignedAt: Date())
-}
-
-/// A filter engine on an embedded broker, plus a way to read what it wrote.
-private struct Harness {
-    let cluster: EmbeddedKafkaCluster
-    let producer: KafkaProducer
-    let engine: FilterEngine
-    let publisher: EventPublisher
-    let store: FilterStore
-
-    init(producerProperties: [String: String] = [:]) throws {
-        cluster = try EmbeddedKafkaCluster(brokers: 1, logger: logger)
-        for topic in Topics.all + ["woon-test", "id-test", "no-policy", "schuld-test"].map(Topics.partnerTasks) {
-            try cluster.createTopic(topic, partitions: 1)
-        }
-        producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers,
-                                                                       properties: producerProperties),
-                                     logger: logger)
-        store = try FilterStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("filter-\(UUID().uuidString).sqlite").path)
-        publisher = EventPublisher(producer: producer, source: "/test")
-        var policies = try PolicySet.load(directory: root.appendingPathComponent("Contracts/policies").path).policies
-        policies[.probation] = nil
-        engine = FilterEngine(policies: try PolicySet(Array(policies.values)), store: store, publisher: publisher,
-                              partnerIDs: testPartnerIDs, logger: logger)
-    }
-
-    func deliver<P: EventPayload>(_ payload: P, id: String, trace: TraceParent = .random()) async throws {
-        let record = try publisher.record(payload, topic: "input", key: subject, id: id, subject: subject, trace: trace)
-        try await engine.handleAlone(ReceivedEvent(record: ConsumerRecord(topic: "input", partition: 0, offset: 0, key: record.key,
-                                                                          value: record.value, headers: record.headers,
-                                                                          timestampMilliseconds: nil)),
-                                     writingWith: producer)
-    }
-
-    func read(_ topic: String, atLeast count: Int, timeout: Duration = .seconds(15)) async throws -> [ConsumerRecord] {
-        try await readTopic(cluster.bootstrapServers, topic, atLeast: count, timeout: timeout)
-    }
-
-    func close() async {
-        await producer.close()
-        cluster.shutdown()
-    }
+    var task = makeTask(domain, partner: partner, role: role)
+    task.caseId = UUID()
+    return task
 }
 
 @Suite("Consent and purpose filter", .serialized)
@@ -72,7 +27,7 @@ struct FilterTests {
         #expect(!housing.fields.contains(.bsn))
         #expect(set.policy(for: .civilAffairs)?.fields.contains(.bsn) == true)
         #expect(throws: ConfigurationError.self) {
-            try PolicySet.parse(yaml: "role: probation\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: [TaskAssigned]\nfields: [offence]", name: "t")
+            try PolicySet.parse(yaml: "role: probation\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: [TaskOffered, TaskCancelled, TaskRetracted]\nfields: [offence]", name: "t")
         }
         #expect(throws: ConfigurationError.self) {
             try PolicySet.parse(yaml: "role: nobody\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: []\nfields: []", name: "t")
@@ -154,7 +109,7 @@ struct FilterTests {
 
     @Test func aConsentDatedInTheFarFutureDoesNotOutliveALaterWithdrawal() async throws {
         let h = try Harness()
-        let farFuture = try #require(ContractCoding.parseTimestamp("2099-01-01T00:00:00Z"))
+        let farFuture = instant("2099-01-01T00:00:00Z")
         try await h.deliver(ConsentGiven(consentId: "c1", subjectId: subject, domain: .debts, givenAt: farFuture), id: "consent-2099")
         try await h.deliver(ConsentWithdrawn(consentId: "c1", subjectId: subject, domain: .debts, withdrawnAt: Date()), id: "withdraw-now")
         try await h.deliver(task(.debts, partner: "schuld-test", role: .debtRelief), id: "assigned-debts")
@@ -254,12 +209,12 @@ struct FilterTests {
         }
         #expect(set.policy(for: .debtRelief)?.deadline == .month)
         #expect(throws: ConfigurationError.self) {
-            try PolicySet.parse(yaml: "role: debt-relief\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: [TaskAssigned]\nfields: [bsn]\ndeadline: day", name: "t")
+            try PolicySet.parse(yaml: "role: debt-relief\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: [TaskOffered, TaskCancelled, TaskRetracted]\nfields: [bsn]\ndeadline: day", name: "t")
         }
         #expect(throws: ConfigurationError.self) {
-            try PolicySet.parse(yaml: "role: debt-relief\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: [TaskAssigned]\nfields: [bsn]\ndeadline: hour", name: "t")
+            try PolicySet.parse(yaml: "role: debt-relief\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: [TaskOffered, TaskCancelled, TaskRetracted]\nfields: [bsn]\ndeadline: hour", name: "t")
         }
-        let omitted = try PolicySet.parse(yaml: "role: debt-relief\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: [TaskAssigned]\nfields: [bsn]", name: "t")
+        let omitted = try PolicySet.parse(yaml: "role: debt-relief\nprocessingActivity: {id: X, purpose: Y}\nlegalBasis: consent\neventTypes: [TaskOffered, TaskCancelled, TaskRetracted]\nfields: [bsn]", name: "t")
         #expect(omitted.deadline == nil)
     }
 

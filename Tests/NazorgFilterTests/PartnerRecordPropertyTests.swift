@@ -29,9 +29,23 @@ private func randomTask(_ g: inout SeededGenerator, partnerId: String, role: Par
     return TaskAssigned(taskId: "task-\(UInt64.random(in: 1...UInt64.max, using: &g))", caseId: UUID(),
                         subjectId: (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }.hexString,
                         municipality: ["GM0363", "GM0599", "GM0344", "GM0518"].randomElement(using: &g) ?? "GM0363",
-                        prisonCode: "PI-" + word(6).uppercased(), person: person, domain: domain, partnerId: partnerId,
+                        prisonCode: "PI-" + word(6).uppercased(), person: person, domain: domain,
+                        details: Bool.random(using: &g) ? everyDetail : nil,
+                        remark: Bool.random(using: &g) ? sentinelRemark + word(6) : nil, partnerId: partnerId,
                         partnerRole: role, deadline: (try? release.adding(days: offset)) ?? release,
+                        dueAt: Bool.random(using: &g) ? Date(timeIntervalSince1970: Double.random(in: 1.8e9...2.5e9, using: &g)) : nil,
+                        urgent: Bool.random(using: &g),
                         expectedReleaseDate: Bool.random(using: &g) ? release : nil, assignedAt: Date())
+}
+
+/// What an offer and an update both show of a task.
+private struct Shown: Decodable {
+    var subject: TaskOffered.Subject
+    var deadline: CalendarDate?
+    var deadlinePrecision: DeadlinePrecision?
+    var dueAt: Date?
+    var details: NeedDetails?
+    var remark: String?
 }
 
 /// The ways a date could be written down in a record.
@@ -62,50 +76,73 @@ struct PartnerRecordPropertyTests {
                 let sourceEventId = "event-\(UInt64.random(in: 1...UInt64.max, using: &g))"
                 let disclosure = PartnerDisclosure(task: task, policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId,
                                                    trace: trace, publisher: publisher, now: Date())
-                let record = try disclosure.partnerRecord()
-                var visible = String(decoding: record.value, as: UTF8.self)
-                visible += record.key.map { String(decoding: $0, as: UTF8.self) } ?? ""
-                for header in record.headers { visible += header.key + (header.value.map { String(decoding: $0, as: UTF8.self) } ?? "") }
-                // JSON may escape non-ASCII; compare on the decoded body too.
-                let offer = try TaskOffered.decodedJSON(Data(record.value))
-                let context = "seed \(seed), role \(policy.role.rawValue)"
-
-                var forbidden: [String] = [task.subjectId, task.caseId.uuidString.lowercased(), task.caseId.uuidString,
-                                           trace.traceID, trace.spanID]
-                if !policy.fields.contains(.bsn) { forbidden.append(task.person.bsn) }
-                if !policy.fields.contains(.surname) { forbidden.append(task.person.surname) }
-                if !policy.fields.contains(.givenName), let given = task.person.givenName { forbidden.append(given) }
-                if !policy.fields.contains(.birthDate) { forbidden += spellings(task.person.birthDate) }
-                if !policy.fields.contains(.prisonCode) { forbidden.append(task.prisonCode) }
-                if !policy.fields.contains(.municipality) { forbidden.append(task.municipality) }
-                if !policy.fields.contains(.expectedReleaseDate), let release = task.expectedReleaseDate {
-                    // The deadline is release + a fixed offset: exact, it gives the release date away.
-                    #expect(offer.deadlinePrecision != .day, "\(context): exact deadline without the release date")
-                    // A coarsened deadline may equal the release day by coincidence (release on the 1st,
-                    // offset 0) without revealing it; every other place must not hold the date.
-                    var elsewhere = visible
-                    if let deadline = offer.deadline { elsewhere = elsewhere.replacingOccurrences(of: "\"deadline\":\"\(deadline)\"", with: "") }
-                    for spelling in spellings(release) {
-                        #expect(!elsewhere.contains(spelling), "\(context): the release date reached the partner record")
+                // The offer, and an update of the same task: the same view, the same rules.
+                let revision = TaskRevised(revisionId: "rev", task: task, previousDeadline: task.deadline,
+                                           reason: .releaseDateChanged, revisedAt: Date())
+                let update = PartnerDisclosure.update(revision, PartnerDisclosure.Context(
+                    policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId + "-rev", trace: trace,
+                    publisher: publisher, now: Date()))
+                for message in [disclosure, update] {
+                    let record = try message.partnerRecord()
+                    var visible = String(decoding: record.value, as: UTF8.self)
+                    visible += record.key.map { String(decoding: $0, as: UTF8.self) } ?? ""
+                    for header in record.headers { visible += header.key + (header.value.map { String(decoding: $0, as: UTF8.self) } ?? "") }
+                    // JSON may escape non-ASCII; compare on the decoded body too.
+                    let offer = try ContractCoding.decoder().decode(Shown.self, from: Data(record.value))
+                    let context = "seed \(seed), role \(policy.role.rawValue), \(message.message.eventType.rawValue)"
+                    // Content: the task's own basisvoorwaarde only, care only to a care provider on
+                    // consent, the remark never (no shipped policy allows one), the due moment only
+                    // with a deadline to the day.
+                    let contentDomains = Set(offer.details?.domains ?? [])
+                    #expect(contentDomains.isSubset(of: [task.domain].compactMap { $0 }), "\(context)")
+                    #expect(offer.details?.care == nil || (policy.role == .careProvider && policy.needsConsent), "\(context)")
+                    #expect(offer.remark == nil && !visible.contains(sentinelRemark), "\(context): the remark reached the partner")
+                    #expect(offer.dueAt == nil || policy.deadline == .day, "\(context): the due moment without a deadline to the day")
+                    if let details = task.details, let domain = task.domain, policy.details.contains(domain) {
+                        #expect(offer.details == details.only(domain), "\(context): allowed details were dropped")
                     }
+
+                    var forbidden: [String] = [task.subjectId, task.caseId.uuidString.lowercased(), task.caseId.uuidString,
+                                               trace.traceID, trace.spanID]
+                    if !policy.fields.contains(.bsn) { forbidden.append(task.person.bsn) }
+                    if !policy.fields.contains(.surname) { forbidden.append(task.person.surname) }
+                    if !policy.fields.contains(.givenName), let given = task.person.givenName { forbidden.append(given) }
+                    if !policy.fields.contains(.birthDate) { forbidden += spellings(task.person.birthDate) }
+                    if !policy.fields.contains(.prisonCode) { forbidden.append(task.prisonCode) }
+                    if !policy.fields.contains(.municipality) { forbidden.append(task.municipality) }
+                    if !policy.fields.contains(.expectedReleaseDate), let release = task.expectedReleaseDate {
+                        // The deadline is release + a fixed offset: exact, it gives the release date away.
+                        #expect(offer.deadlinePrecision != .day, "\(context): exact deadline without the release date")
+                        // A coarsened deadline may equal the release day by coincidence (release on the 1st,
+                        // offset 0) without revealing it; every other place must not hold the date.
+                        var elsewhere = visible
+                        if let deadline = offer.deadline { elsewhere = elsewhere.replacingOccurrences(of: "\"deadline\":\"\(deadline)\"", with: "") }
+                        for spelling in spellings(release) {
+                            #expect(!elsewhere.contains(spelling), "\(context): the release date reached the partner record")
+                        }
+                    }
+                    for value in forbidden {
+                        #expect(!visible.contains(value), "\(context): a forbidden value reached the partner record")
+                    }
+                    let names = [offer.subject.givenName, offer.subject.surname].compactMap { $0 }
+                    #expect(policy.fields.contains(.surname) || offer.subject.surname == nil, "\(context)")
+                    #expect(policy.fields.contains(.givenName) || offer.subject.givenName == nil, "\(context)")
+                    #expect(names.allSatisfy { $0 == task.person.givenName || $0 == task.person.surname })
+                    if offer.subject.subjectId != nil {
+                        #expect(offer.subject.subjectId == partnerIDs.subject(task.subjectId, for: partnerId))
+                    }
+                    #expect(record.headers.text(CloudEventHeader.subject) == nil, "\(context)")
+                    #expect(!record.headers.contains { $0.key.hasPrefix("nazorg_") }, "\(context)")
+                    // The log names exactly what was disclosed.
+                    let present = Set(message.logged.disclosedFields)
+                    var expected = ["taskId", "taskType", "domain", "urgent"] + offer.subject.presentFieldNames
+                    if message.offered == nil { expected.append("reason") }
+                    if offer.dueAt != nil { expected.append("dueAt") }
+                    if offer.deadline != nil { expected += ["deadline", "deadlinePrecision"] }
+                    expected += (offer.details?.domains ?? []).map { "details.\($0.rawValue)" }
+                    #expect(present == Set(expected), "\(context)")
+                    #expect(message.logged.partnerTraceId != trace.traceID)
                 }
-                for value in forbidden {
-                    #expect(!visible.contains(value), "\(context): a forbidden value reached the partner record")
-                }
-                let names = [offer.subject.givenName, offer.subject.surname].compactMap { $0 }
-                #expect(policy.fields.contains(.surname) || offer.subject.surname == nil, "\(context)")
-                #expect(policy.fields.contains(.givenName) || offer.subject.givenName == nil, "\(context)")
-                #expect(names.allSatisfy { $0 == task.person.givenName || $0 == task.person.surname })
-                if offer.subject.subjectId != nil {
-                    #expect(offer.subject.subjectId == partnerIDs.subject(task.subjectId, for: partnerId))
-                }
-                #expect(record.headers.text(CloudEventHeader.subject) == nil, "\(context)")
-                #expect(!record.headers.contains { $0.key.hasPrefix("nazorg_") }, "\(context)")
-                // The log names exactly what was disclosed.
-                let present = Set(disclosure.logged.disclosedFields)
-                #expect(present == Set(["taskId", "domain"] + (offer.deadline == nil ? [] : ["deadline", "deadlinePrecision"])
-                                       + offer.subject.presentFieldNames), "\(context)")
-                #expect(disclosure.logged.partnerTraceId != trace.traceID)
 
                 // The same task for another partner shares no identifier with this one.
                 let other = PartnerDisclosure(task: task, policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId,
@@ -116,7 +153,7 @@ struct PartnerRecordPropertyTests {
                 #expect(other.partnerSubjectId == disclosure.partnerSubjectId && other.partnerTrace == disclosure.partnerTrace)
                 #expect(otherPartner.partnerSubjectId != disclosure.partnerSubjectId)
                 #expect(otherPartner.partnerTrace.traceID != disclosure.partnerTrace.traceID)
-                #expect(otherPartner.offered.offerId != disclosure.offered.offerId)
+                #expect(otherPartner.offered?.offerId != disclosure.offered?.offerId)
             }
         }
         // Records were only built, never sent: the producer has nothing to flush.

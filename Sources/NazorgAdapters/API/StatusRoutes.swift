@@ -6,7 +6,8 @@ import NazorgContracts
 import NazorgRuntime
 
 /// The partner-facing status API: a partner reports accepted, rejected or completed for a
-/// task that was offered to it, and the adapters publish `TaskStatusChanged`.
+/// task that was offered to it, and the adapters publish `TaskStatusChanged`. A cancelled
+/// task takes no further status, a retracted one only `completed` (deletion confirmed): 409.
 struct StatusRoutes: Sendable {
     /// The longest `Idempotency-Key` the contract allows.
     static let maximumIdempotencyKeyLength = 128
@@ -42,7 +43,8 @@ struct StatusRoutes: Sendable {
         }
         // One answer for an unknown partner and for someone else's task: a partner never
         // learns which tasks exist elsewhere.
-        guard directory.partner(id: partnerId) != nil, let offer = try await store.offer(partnerId: partnerId, taskId: taskId) else {
+        let messages = directory.partner(id: partnerId) == nil ? [] : try await store.messages(partnerId: partnerId, taskId: taskId)
+        guard let offer = messages.last(where: { $0.kind == .taskOffered }) else {
             throw ProblemDetails.notFound("No task with this id was offered to this partner.")
         }
 
@@ -56,6 +58,7 @@ struct StatusRoutes: Sendable {
         try request.requireJSONContentType()
         let body = try await request.body.collect(upTo: Self.maximumBodySize)
         let report = try StatusReport.parse(Data(buffer: body))
+        try Self.requireOpen(messages, for: report)
 
         // The report names the task only; planning knows whose it is.
         let event = TaskStatusChanged(taskId: taskId, partnerId: partnerId, domain: offer.domain, status: report.status,
@@ -84,6 +87,30 @@ struct StatusRoutes: Sendable {
         let answer = try JSONEncoder().encode(["eventId": eventId])
         return Response(status: .accepted, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(data: answer)))
+    }
+}
+
+extension StatusRoutes {
+    /// A task the partner was told to drop takes no more status: after a cancellation none,
+    /// after a retraction only `completed`, which confirms that the partner deleted what it
+    /// received (the retraction asks for exactly that).
+    static func requireOpen(_ messages: [OfferRecord], for report: StatusReport) throws {
+        if messages.contains(where: { $0.kind == .taskRetracted }) {
+            guard report.status == .completed else {
+                throw ProblemDetails.taskClosed("This task was retracted: delete what you received about it and report "
+                                                + "completed to confirm the deletion.")
+            }
+        } else if messages.contains(where: { $0.kind == .taskCancelled }) {
+            throw ProblemDetails.taskClosed("This task was cancelled; it takes no further status.")
+        }
+    }
+}
+
+extension ProblemDetails {
+    /// 409: the task was cancelled or retracted.
+    static func taskClosed(_ detail: String) -> ProblemDetails {
+        ProblemDetails(type: "urn:nazorg-hub:problem:task-closed", title: "The task is closed", status: .conflict,
+                       detail: detail)
     }
 }
 

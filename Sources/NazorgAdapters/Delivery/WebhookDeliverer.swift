@@ -8,7 +8,8 @@ import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 
-/// Delivers task offers to one partner's webhook as CloudEvents in HTTP binary mode.
+/// Delivers the messages of one partner's topic (offers, updates, cancellations, retractions)
+/// to its webhook as CloudEvents in HTTP binary mode.
 ///
 /// The body is the Kafka record's value, byte for byte: the filter already reduced it to
 /// what this partner may see. Only CloudEvents attributes, the trace and the idempotency
@@ -52,7 +53,7 @@ public struct WebhookDeliverer: Sendable {
         }
     }
 
-    /// The HTTP headers of one offer delivery. `trace` is the delivery's own span when tracing
+    /// The HTTP headers of one delivery. `trace` is the delivery's own span when tracing
     /// is on; otherwise the partner receives the trace of the record, as the filter made it.
     public static func headers(for event: ReceivedEvent, idempotencyKey: String, trace: TraceParent? = nil) -> [(String, String)] {
         let envelope = event.envelope
@@ -71,8 +72,8 @@ public struct WebhookDeliverer: Sendable {
         ]
     }
 
-    /// POSTs the offer once. Returns on 2xx; throws ``WebhookDeliveryError`` when a later
-    /// attempt may succeed and `PoisonEvent` when the partner refused the offer for good.
+    /// POSTs the message once. Returns on 2xx; throws ``WebhookDeliveryError`` when a later
+    /// attempt may succeed and `PoisonEvent` when the partner refused the message for good.
     public func deliver(_ event: ReceivedEvent, idempotencyKey: String) async throws {
         try await tracer.withSpan("POST webhook", kind: .client, attributes: [.httpMethod("POST")]) { span in
             try await deliver(event, idempotencyKey: idempotencyKey, span: span)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import NazorgContracts
 
-/// ``OfferStore`` in one SQLite file (GRDB). GRDB runs every access on its own serial
+/// ``OfferStore`` in one SQLite file (GRDB): one row per message to a partner. GRDB runs every access on its own serial
 /// queue, so the cooperative pool never blocks on disk.
 public final class SQLiteOfferStore: OfferStore {
     private let database: DatabaseQueue
@@ -58,6 +58,23 @@ public final class SQLiteOfferStore: OfferStore {
             try db.execute(sql: "ALTER TABLE offers ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0")
             try db.execute(sql: "ALTER TABLE offers ADD COLUMN next_attempt_at DOUBLE")
         }
+        // Every message to a partner is kept (updates, cancellations, retractions too), and a
+        // task without a basisvoorwaarde (first contact) has no domain: NULL, not ''.
+        migrator.registerMigration("v4-every-partner-message") { db in
+            try db.execute(sql: """
+                CREATE TABLE offers_v4 (
+                    offer_id TEXT PRIMARY KEY, kind TEXT NOT NULL DEFAULT 'TaskOffered', task_id TEXT NOT NULL,
+                    partner_id TEXT NOT NULL, domain TEXT, traceparent TEXT, offered_at DOUBLE NOT NULL, delivered_at DOUBLE,
+                    failed_attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at DOUBLE);
+                INSERT INTO offers_v4 (offer_id, task_id, partner_id, domain, traceparent, offered_at, delivered_at,
+                                       failed_attempts, next_attempt_at)
+                    SELECT offer_id, task_id, partner_id, NULLIF(domain, ''), traceparent, offered_at, delivered_at,
+                           failed_attempts, next_attempt_at FROM offers;
+                DROP TABLE offers;
+                ALTER TABLE offers_v4 RENAME TO offers;
+                CREATE INDEX offers_by_partner_task ON offers (partner_id, task_id, offered_at);
+                """)
+        }
         return migrator
     }
 
@@ -73,10 +90,11 @@ public final class SQLiteOfferStore: OfferStore {
     public func record(_ offer: OfferRecord) async throws {
         try await database.write { db in
             try db.execute(sql: """
-                INSERT INTO offers (offer_id, task_id, partner_id, domain, traceparent, offered_at, delivered_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO offers (offer_id, kind, task_id, partner_id, domain, traceparent, offered_at, delivered_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(offer_id) DO NOTHING
-                """, arguments: [offer.offerId, offer.taskId, offer.partnerId, offer.domain?.rawValue ?? "", offer.traceparent,
+                """, arguments: [offer.offerId, offer.kind.rawValue, offer.taskId, offer.partnerId, offer.domain?.rawValue,
+                                 offer.traceparent,
                                  offer.offeredAt.timeIntervalSince1970, offer.deliveredAt?.timeIntervalSince1970])
         }
     }
@@ -97,22 +115,33 @@ public final class SQLiteOfferStore: OfferStore {
     public func offer(partnerId: String, taskId: String) async throws -> OfferRecord? {
         try await database.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT * FROM offers WHERE partner_id = ? AND task_id = ? ORDER BY offered_at DESC, offer_id DESC LIMIT 1
+                SELECT * FROM offers WHERE partner_id = ? AND task_id = ? AND kind = 'TaskOffered'
+                ORDER BY offered_at DESC, offer_id DESC LIMIT 1
                 """, arguments: [partnerId, taskId]) else { return nil }
             return try Self.offer(from: row)
         }
     }
 
+    public func messages(partnerId: String, taskId: String) async throws -> [OfferRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM offers WHERE partner_id = ? AND task_id = ? ORDER BY offered_at, rowid
+                """, arguments: [partnerId, taskId]).map { try Self.offer(from: $0) }
+        }
+    }
+
     private static func offer(from row: Row) throws -> OfferRecord {
-        let domainValue: String = row["domain"]
-        // An empty domain is a first-contact task's.
-        let domain = Domain(rawValue: domainValue)
-        guard domain != nil || domainValue.isEmpty else {
+        let domainValue: String? = row["domain"]
+        let domain = domainValue.flatMap(Domain.init(rawValue:))
+        guard domain != nil || domainValue == nil else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "an offers row has an unknown domain")
+        }
+        guard let kind = EventType(rawValue: row["kind"]), kind.isPartnerFacing else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "an offers row has an unknown kind")
         }
         let deliveredAt: Double? = row["delivered_at"]
         let nextAttemptAt: Double? = row["next_attempt_at"]
-        var offer = OfferRecord(offerId: row["offer_id"], taskId: row["task_id"], partnerId: row["partner_id"], domain: domain,
+        var offer = OfferRecord(offerId: row["offer_id"], kind: kind, taskId: row["task_id"], partnerId: row["partner_id"], domain: domain,
                                 traceparent: row["traceparent"],
                                 offeredAt: Date(timeIntervalSince1970: row["offered_at"]),
                                 deliveredAt: deliveredAt.map { Date(timeIntervalSince1970: $0) })

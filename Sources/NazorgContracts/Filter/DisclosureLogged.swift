@@ -26,6 +26,8 @@ public struct DisclosureLogged: EventPayload, SubjectKeyed {
     /// The ce_id of the event that caused the disclosure.
     public var sourceEventId: String
     public var sourceEventType: EventType
+    /// What the partner received: TaskOffered, TaskUpdated, TaskCancelled or TaskRetracted.
+    public var disclosedEventType: EventType?
     /// Disclosed field names, dotted for nested ones, e.g. `subject.bsn`.
     public var disclosedFields: [String]
     public var disclosedAt: Date
@@ -41,6 +43,7 @@ public struct DisclosureLogged: EventPayload, SubjectKeyed {
         receiverRole: PartnerRole,
         sourceEventId: String,
         sourceEventType: EventType,
+        disclosedEventType: EventType? = nil,
         disclosedFields: [String],
         disclosedAt: Date
     ) {
@@ -54,6 +57,7 @@ public struct DisclosureLogged: EventPayload, SubjectKeyed {
         self.receiverRole = receiverRole
         self.sourceEventId = sourceEventId
         self.sourceEventType = sourceEventType
+        self.disclosedEventType = disclosedEventType
         self.disclosedFields = disclosedFields
         self.disclosedAt = disclosedAt
     }

@@ -7,6 +7,7 @@ public struct FlowObserved: EventPayload, SubjectKeyed {
     public var observationId: String
     public var sourceEventType: EventType
     public var subjectId: String
+    /// The case's municipality; for CaseHandedOver the one the case left.
     public var municipality: String?
     public var caseId: UUID?
     public var taskId: String?
@@ -15,6 +16,16 @@ public struct FlowObserved: EventPayload, SubjectKeyed {
     public var status: TaskStatus?
     /// The escalation's reason, for EscalationRaised observations.
     public var reason: EscalationRaised.Reason?
+    /// Why the task ended early, for TaskWithdrawn observations.
+    public var withdrawalReason: TaskWithdrawn.Reason?
+    /// How the person left, for ReleaseDayRecorded observations.
+    public var releaseType: Released.ReleaseType?
+    /// The release was not announced beforehand, for ReleaseDayRecorded observations.
+    public var unannounced: Bool?
+    /// What was in place per basisvoorwaarde on release day, for ReleaseDayRecorded observations.
+    public var coverage: [BasisvoorwaardeCoverage]?
+    /// The municipality the case moved to, for CaseHandedOver observations.
+    public var toMunicipality: String?
     public var occurredAt: Date
 
     public init(
@@ -28,6 +39,11 @@ public struct FlowObserved: EventPayload, SubjectKeyed {
         partnerId: String? = nil,
         status: TaskStatus? = nil,
         reason: EscalationRaised.Reason? = nil,
+        withdrawalReason: TaskWithdrawn.Reason? = nil,
+        releaseType: Released.ReleaseType? = nil,
+        unannounced: Bool? = nil,
+        coverage: [BasisvoorwaardeCoverage]? = nil,
+        toMunicipality: String? = nil,
         occurredAt: Date
     ) {
         self.observationId = observationId
@@ -40,6 +56,11 @@ public struct FlowObserved: EventPayload, SubjectKeyed {
         self.partnerId = partnerId
         self.status = status
         self.reason = reason
+        self.withdrawalReason = withdrawalReason
+        self.releaseType = releaseType
+        self.unannounced = unannounced
+        self.coverage = coverage
+        self.toMunicipality = toMunicipality
         self.occurredAt = occurredAt
     }
 }

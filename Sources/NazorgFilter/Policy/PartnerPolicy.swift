@@ -1,30 +1,56 @@
 import Foundation
 import NazorgContracts
 import NazorgRuntime
-import Yams
 
 /// What one partner role may receive, under which processing activity and legal basis.
 public struct PartnerPolicy: Sendable, Equatable {
-    /// The fields of `TaskOffered.subject` a policy may allow.
+    /// The fields of a partner message's `subject` a policy may allow.
     public enum Field: String, Sendable, CaseIterable, Codable {
         case bsn, givenName, surname, birthDate, prisonCode, municipality, expectedReleaseDate, subjectId
     }
+
+    /// The partner-facing messages a policy may list in `eventTypes`.
+    public static let partnerEventTypes: [EventType] = [.taskOffered, .taskUpdated, .taskCancelled, .taskRetracted]
 
     public var role: PartnerRole
     public var processingActivityId: String
     public var purpose: String
     public var legalBasis: DisclosureLogged.LegalBasis
+    /// The partner-facing messages this role may receive (``partnerEventTypes``).
     public var eventTypes: Set<EventType>
     public var fields: Set<Field>
+    /// The basisvoorwaarden whose structured D&R content (`details`) the role may receive, for
+    /// a task of that basisvoorwaarde only. Empty by default.
+    public var details: Set<Domain>
+    /// The basisvoorwaarden whose free-text remark the role may receive, for a task of that
+    /// basisvoorwaarde only. Empty by default: a remark may say anything, so a policy must
+    /// argue for it.
+    public var remarks: Set<Domain>
     /// How exact the task's deadline is given, or nil to leave it out. A deadline derives
     /// from the expected release date, so it is exact only where that date is allowed.
     public var deadline: DeadlinePrecision?
 
     public init(role: PartnerRole, processingActivityId: String, purpose: String, legalBasis: DisclosureLogged.LegalBasis,
-                eventTypes: Set<EventType>, fields: Set<Field>, deadline: DeadlinePrecision?) throws {
+                eventTypes: Set<EventType>, fields: Set<Field>, details: Set<Domain> = [], remarks: Set<Domain> = [],
+                deadline: DeadlinePrecision?) throws {
         if deadline == .day && !fields.contains(.expectedReleaseDate) {
             throw ConfigurationError("the policy for \(role.rawValue) gives the deadline to the day but not expectedReleaseDate; "
                                      + "a deadline derives from the release date, so give it by week or month, or leave it out")
+        }
+        let unknown = eventTypes.subtracting(Self.partnerEventTypes)
+        if let type = unknown.map(\.rawValue).sorted().first {
+            throw ConfigurationError("the policy for \(role.rawValue) lists event type '\(type)'; a partner can receive "
+                                     + Self.partnerEventTypes.map(\.rawValue).joined(separator: ", ") + " only")
+        }
+        // A partner that may be offered a task must be reachable when it has to stop or delete.
+        if eventTypes.contains(.taskOffered), !eventTypes.isSuperset(of: [.taskCancelled, .taskRetracted]) {
+            throw ConfigurationError("the policy for \(role.rawValue) lists TaskOffered without TaskCancelled and TaskRetracted; "
+                                     + "a partner offered a task must hear when to stop work or delete what it received")
+        }
+        // Care content is health data (art. 9 AVG): a care provider's, and only on the person's consent.
+        if details.contains(.care) || remarks.contains(.care), role != .careProvider || legalBasis != .consent {
+            throw ConfigurationError("the policy for \(role.rawValue) would give care details or remarks; health data may go "
+                                     + "only to the care-provider role, on consent")
         }
         self.role = role
         self.processingActivityId = processingActivityId
@@ -32,11 +58,16 @@ public struct PartnerPolicy: Sendable, Equatable {
         self.legalBasis = legalBasis
         self.eventTypes = eventTypes
         self.fields = fields
+        self.details = details
+        self.remarks = remarks
         self.deadline = deadline
     }
 
     /// Disclosure needs the person's consent for the task's basisvoorwaarde.
     public var needsConsent: Bool { legalBasis == .consent }
+
+    /// Whether the role may receive this partner-facing message type.
+    public func allows(_ type: EventType) -> Bool { eventTypes.contains(type) }
 
     /// The person as this role may see them: allowed fields only, and the per-partner
     /// pseudonym instead of the hub-wide one.
@@ -52,99 +83,42 @@ public struct PartnerPolicy: Sendable, Equatable {
         if fields.contains(.subjectId) { s.subjectId = partnerSubjectId }
         return s
     }
+
+    /// The task's structured content as this role may see it: only the task's own
+    /// basisvoorwaarde, only where the policy lists it, and care content only for a care
+    /// provider on consent (checked again here, whatever the policy says).
+    public func details(of task: TaskAssigned) -> NeedDetails? {
+        guard let domain = task.domain, details.contains(domain), mayReceiveContent(of: domain) else { return nil }
+        return task.details?.only(domain)
+    }
+
+    /// The plan's remark about the task's basisvoorwaarde, where the policy lists it.
+    public func remark(of task: TaskAssigned) -> String? {
+        guard let domain = task.domain, remarks.contains(domain), mayReceiveContent(of: domain) else { return nil }
+        return task.remark
+    }
+
+    private func mayReceiveContent(of domain: Domain) -> Bool {
+        domain != .care || (role == .careProvider && needsConsent)
+    }
+
+    /// Whether the exact due moment may be given: only where the deadline goes to the day.
+    public var givesDueAt: Bool { deadline == .day }
 }
 
-/// Every role's policy, loaded from `Contracts/policies/*.yaml`. Default deny: a role
-/// without a policy receives nothing.
-public struct PolicySet: Sendable {
-    public let policies: [PartnerRole: PartnerPolicy]
-
-    public init(_ policies: [PartnerPolicy]) throws {
-        var byRole: [PartnerRole: PartnerPolicy] = [:]
-        for policy in policies {
-            guard byRole[policy.role] == nil else {
-                throw ConfigurationError("two policies are given for role \(policy.role.rawValue)")
-            }
-            byRole[policy.role] = policy
+extension NeedDetails {
+    /// The content of `domain` alone; nil when there is none. A task carries its own
+    /// domain's content only, and this keeps it so even if a producer sent more.
+    func only(_ domain: Domain) -> NeedDetails? {
+        var out = NeedDetails()
+        switch domain {
+        case .id: out.id = id
+        case .housing: out.housing = housing
+        case .income: out.income = income
+        case .debts: out.debts = debts
+        case .care: out.care = care
+        case .network: out.network = network
         }
-        self.policies = byRole
-    }
-
-    public func policy(for role: PartnerRole) -> PartnerPolicy? { policies[role] }
-
-    /// Parses one policy document; `name` is used in error messages.
-    public static func parse(yaml: String, name: String) throws -> PartnerPolicy {
-        struct Document: Decodable {
-            struct Activity: Decodable { var id: String; var purpose: String }
-            var role: String
-            var processingActivity: Activity
-            var legalBasis: String
-            var eventTypes: [String]
-            var fields: [String]
-            var deadline: String?
-        }
-        let document: Document
-        do {
-            document = try YAMLDecoder().decode(Document.self, from: yaml)
-        } catch {
-            throw ConfigurationError("policy \(name) is not valid YAML of the policy shape: \(error)")
-        }
-        guard let role = PartnerRole(rawValue: document.role) else {
-            throw ConfigurationError("policy \(name) names unknown role '\(document.role)'")
-        }
-        guard let basis = DisclosureLogged.LegalBasis(rawValue: document.legalBasis) else {
-            throw ConfigurationError("policy \(name) names unknown legal basis '\(document.legalBasis)'")
-        }
-        guard !document.processingActivity.id.isEmpty else {
-            throw ConfigurationError("policy \(name) needs a processing activity id")
-        }
-        var types = Set<EventType>()
-        for typeName in document.eventTypes {
-            guard let type = EventType(rawValue: typeName), type == .taskAssigned else {
-                throw ConfigurationError("policy \(name) lists event type '\(typeName)'; partners can receive TaskAssigned only")
-            }
-            types.insert(type)
-        }
-        var fields = Set<PartnerPolicy.Field>()
-        for field in document.fields {
-            guard let f = PartnerPolicy.Field(rawValue: field) else {
-                throw ConfigurationError("policy \(name) lists unknown field '\(field)'")
-            }
-            fields.insert(f)
-        }
-        let deadline: DeadlinePrecision?
-        switch document.deadline {
-        case nil, "omit": deadline = nil
-        case let text?:
-            guard let precision = DeadlinePrecision(rawValue: text) else {
-                throw ConfigurationError("policy \(name) gives deadline '\(text)'; use day, week, month or omit")
-            }
-            deadline = precision
-        }
-        do {
-            return try PartnerPolicy(role: role, processingActivityId: document.processingActivity.id,
-                                     purpose: document.processingActivity.purpose, legalBasis: basis, eventTypes: types,
-                                     fields: fields, deadline: deadline)
-        } catch let error as ConfigurationError {
-            throw ConfigurationError("policy \(name): \(error.message)")
-        }
-    }
-
-    /// Loads every `*.yaml` in `directory`.
-    public static func load(directory: String) throws -> PolicySet {
-        let files: [String]
-        do {
-            files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
-        } catch {
-            throw ConfigurationError("the policy directory '\(directory)' cannot be read")
-        }
-        guard !files.isEmpty else { throw ConfigurationError("the policy directory '\(directory)' holds no *.yaml policy") }
-        return try PolicySet(files.map { file in
-            let path = (directory as NSString).appendingPathComponent(file)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigurationError("policy \(file) cannot be read")
-            }
-            return try parse(yaml: text, name: file)
-        })
+        return out.domains.isEmpty ? nil : out
     }
 }

@@ -10,9 +10,10 @@ public struct ParkedTask: Sendable, Equatable {
 }
 
 /// The filter's durable state: consent per person and basisvoorwaarde, tasks waiting for
-/// consent, and which inputs are fully handled. SQLite through GRDB (off the cooperative pool).
+/// consent, what was sent to which partner about which task (``DisclosureMemory``), and
+/// which inputs are fully handled. SQLite through GRDB (off the cooperative pool).
 public final class FilterStore: Sendable {
-    private let database: DatabasePool
+    let database: DatabasePool
 
     public init(path: String) throws {
         database = try DatabasePool(path: path)
@@ -33,6 +34,27 @@ public final class FilterStore: Sendable {
         migrator.registerMigration("v2-parked-reported") { db in
             try db.execute(sql: "ALTER TABLE parked_task ADD COLUMN reported_at TEXT")
             try db.execute(sql: "ALTER TABLE parked_task ADD COLUMN released_at TEXT")
+        }
+        // What each partner received about each task; parked tasks findable by task, so a
+        // revision or a withdrawal reaches a task that still waits for consent.
+        migrator.registerMigration("v3-disclosure-memory") { db in
+            try db.execute(sql: """
+                CREATE TABLE disclosure (
+                    disclosure_id TEXT PRIMARY KEY, kind TEXT NOT NULL, task_id TEXT NOT NULL, partner_id TEXT NOT NULL,
+                    role TEXT NOT NULL, case_id TEXT NOT NULL, subject_id TEXT NOT NULL, source_event_id TEXT NOT NULL,
+                    source_event_type TEXT NOT NULL, disclosed_fields TEXT NOT NULL, disclosed_at TEXT NOT NULL,
+                    retracted INTEGER NOT NULL DEFAULT 0);
+                CREATE INDEX disclosure_by_task ON disclosure (task_id, partner_id);
+                CREATE INDEX disclosure_by_case ON disclosure (case_id);
+                ALTER TABLE parked_task ADD COLUMN task_id TEXT;
+                ALTER TABLE parked_task ADD COLUMN partner_id TEXT;
+                """)
+            for row in try Row.fetchAll(db, sql: "SELECT source_event_id, payload FROM parked_task") {
+                let task = try TaskAssigned.decodedJSON(row["payload"])
+                try db.execute(sql: "UPDATE parked_task SET task_id = ?, partner_id = ? WHERE source_event_id = ?",
+                               arguments: [task.taskId, task.partnerId, row["source_event_id"] as String])
+            }
+            try db.execute(sql: "CREATE INDEX parked_task_by_task ON parked_task (task_id, partner_id)")
         }
         try migrator.migrate(database)
     }
@@ -67,16 +89,18 @@ public final class FilterStore: Sendable {
         }
     }
 
-    /// Records a batch's events as handled and forgets the parked tasks it disclosed, in one
-    /// transaction.
-    public func complete(processed eventIds: [String], unparked: [String]) async throws {
-        guard !eventIds.isEmpty || !unparked.isEmpty else { return }
+    /// Records a batch's events as handled, forgets the parked tasks it disclosed and
+    /// remembers the messages it sent partners, in one transaction: a replay of the batch
+    /// finds the same ids and changes nothing.
+    public func complete(processed eventIds: [String], unparked: [String], remembered: [DisclosureMemory] = []) async throws {
+        guard !eventIds.isEmpty || !unparked.isEmpty || !remembered.isEmpty else { return }
         let now = ContractCoding.timestamp(Date())
         try await database.write { db in
             let mark = try db.cachedStatement(sql: "INSERT OR IGNORE INTO processed_event (event_id, processed_at) VALUES (?, ?)")
             for id in eventIds { try mark.execute(arguments: [id, now]) }
             let unpark = try db.cachedStatement(sql: "DELETE FROM parked_task WHERE source_event_id = ?")
             for id in unparked { try unpark.execute(arguments: [id]) }
+            try Self.remember(remembered, in: db)
         }
     }
 
@@ -105,10 +129,37 @@ public final class FilterStore: Sendable {
         let payload = try parked.task.encodedJSON()
         try await database.write { db in
             try db.execute(sql: """
-                INSERT OR IGNORE INTO parked_task (source_event_id, subject_id, domain, payload, traceparent, parked_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO parked_task (source_event_id, subject_id, domain, payload, traceparent, parked_at,
+                                                   task_id, partner_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [parked.sourceEventId, parked.task.subjectId, parked.task.domain?.rawValue ?? "", payload,
-                                 parked.traceparent, ContractCoding.timestamp(Date())])
+                                 parked.traceparent, ContractCoding.timestamp(Date()), parked.task.taskId,
+                                 parked.task.partnerId])
+        }
+    }
+
+    /// The parked task with this task id for this partner, if one waits.
+    public func parked(taskId: String, partnerId: String) async throws -> ParkedTask? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM parked_task WHERE task_id = ? AND partner_id = ?",
+                             arguments: [taskId, partnerId]).map { try Self.parkedTask($0) }
+        }
+    }
+
+    /// Replaces a parked task's content with its latest state (a revision), so that the
+    /// offer made when consent comes carries it. Its place in line and its ids stay.
+    public func revise(parked sourceEventId: String, to task: TaskAssigned) async throws {
+        let payload = try task.encodedJSON()
+        try await database.write { db in
+            try db.execute(sql: "UPDATE parked_task SET payload = ? WHERE source_event_id = ?",
+                           arguments: [payload, sourceEventId])
+        }
+    }
+
+    /// Drops a parked task for good (it was withdrawn): it is never disclosed.
+    public func drop(parked sourceEventId: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM parked_task WHERE source_event_id = ?", arguments: [sourceEventId])
         }
     }
 

@@ -7,7 +7,8 @@ import NazorgRuntime
 import Synchronization
 
 /// Simulated partner webhooks for the demo: accepts every task offer, then reports back
-/// through the adapters' status API (accepted, later completed; now and then rejected).
+/// through the adapters' status API (accepted, later completed; now and then rejected), and
+/// confirms a retraction with `completed`.
 struct PartnerSimulator: Sendable {
     let client: HTTPClient
     let adaptersURL: String
@@ -27,9 +28,17 @@ struct PartnerSimulator: Sendable {
             guard let offer = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
                   let taskId = offer["taskId"] as? String else { return .badRequest }
             let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? taskId
-            // A redelivered offer is acknowledged again but handled once, as a real partner should.
-            if deliveries.firstTime(key) {
+            // A redelivered message is acknowledged again but handled once, as a real partner should.
+            guard deliveries.firstTime(key) else { return .ok }
+            switch request.headers[HTTPField.Name("ce-type")!] {
+            case "nl.nazorg.TaskOffered.v1":
                 Task { await respond(partnerId: partnerId, taskId: taskId) }
+            case "nl.nazorg.TaskRetracted.v1":
+                // Deleted at once; `completed` confirms it.
+                Task { await report(partnerId, taskId, ["status": "completed"]) }
+            default:
+                // An update changes nothing the simulator keeps; a cancellation ends the task.
+                break
             }
             return .ok
         }

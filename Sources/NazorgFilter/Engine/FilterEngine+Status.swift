@@ -1,0 +1,62 @@
+import Foundation
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+
+extension FilterEngine {
+    /// Stages the report to planning, on the partner-status topic, of what became of a task
+    /// on the hub's side.
+    func reportStatus(_ status: TaskStatus, reason: String?, of task: TaskAssigned, sourceEventId: String,
+                      trace: TraceParent, into out: inout StagedRecords) throws {
+        out.write(try statusRecord(status, reason: reason, of: task, sourceEventId: sourceEventId, trace: trace))
+    }
+
+    /// Reports at once what became of a task, outside a batch.
+    func reportStatusNow(_ status: TaskStatus, reason: String?, of task: TaskAssigned, sourceEventId: String,
+                         trace: TraceParent) async throws {
+        try await publisher.send(try statusRecord(status, reason: reason, of: task, sourceEventId: sourceEventId, trace: trace))
+    }
+
+    private func statusRecord(_ status: TaskStatus, reason: String?, of task: TaskAssigned, sourceEventId: String,
+                              trace: TraceParent) throws -> ProducerRecord {
+        let report = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: status,
+                                       reason: reason, changedAt: Date())
+        return try publisher.taskStatusRecord(report, id: EventPublisher.hubStatusID(causedBy: sourceEventId, status),
+                                              trace: trace.child())
+    }
+
+    /// Tells planning about every task parked before `cutoff` and not reported yet.
+    /// Returns how many were reported.
+    @discardableResult
+    public func reportLongWaits(parkedBefore cutoff: Date) async throws -> Int {
+        var reported = 0
+        while true {
+            let waiting = try await store.unreportedParked(parkedBefore: cutoff)
+            guard !waiting.isEmpty else { return reported }
+            for parked in waiting {
+                // Claimed first: consent arriving meanwhile then sees the claim and reports `offered`.
+                guard try await store.claimForReport(parked.sourceEventId) else { continue }
+                do {
+                    try await reportStatusNow(.awaitingConsent, reason: HubReason.consentMissing, of: parked.task,
+                                              sourceEventId: parked.sourceEventId,
+                                              trace: TraceParent(parked.traceparent) ?? .random())
+                } catch {
+                    try? await store.unclaimReport(parked.sourceEventId)
+                    throw error
+                }
+                reported += 1
+            }
+        }
+    }
+
+    /// Called after a record went to the dead letters: what it staged was never written, so
+    /// its messages are forgotten; a task among them is reported undeliverable, so it does
+    /// not disappear in silence.
+    @Sendable public func deadLettered(_ record: ConsumerRecord, reason: String) async throws {
+        guard let envelope = try? EventEnvelope(headers: record.headers) else { return }
+        pending.forget(stagedBy: envelope.id)
+        guard envelope.type == .taskAssigned, let task = try? TaskAssigned.decodedJSON(Data(record.value)) else { return }
+        try await reportStatusNow(.undeliverable, reason: HubReason.deadLettered, of: task, sourceEventId: envelope.id,
+                                  trace: envelope.traceparent)
+    }
+}

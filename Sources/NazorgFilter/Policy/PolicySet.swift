@@ -1,0 +1,130 @@
+import Foundation
+import NazorgContracts
+import NazorgRuntime
+import Yams
+
+/// Every role's policy, loaded from `Contracts/policies/*.yaml`. Default deny: a role
+/// without a policy receives nothing.
+public struct PolicySet: Sendable {
+    public let policies: [PartnerRole: PartnerPolicy]
+
+    public init(_ policies: [PartnerPolicy]) throws {
+        var byRole: [PartnerRole: PartnerPolicy] = [:]
+        for policy in policies {
+            guard byRole[policy.role] == nil else {
+                throw ConfigurationError("two policies are given for role \(policy.role.rawValue)")
+            }
+            byRole[policy.role] = policy
+        }
+        self.policies = byRole
+    }
+
+    public func policy(for role: PartnerRole) -> PartnerPolicy? { policies[role] }
+
+    /// The policy that governs `task`: its partner's role's. A screening or first-contact
+    /// task is the municipality coordinator's work; assigned to another role it gets none.
+    public func policy(for task: TaskAssigned) -> PartnerPolicy? {
+        policy(for: task.partnerRole, taskType: task.taskType)
+    }
+
+    public func policy(for role: PartnerRole, taskType: TaskType) -> PartnerPolicy? {
+        if taskType != .deliver && role != .municipalityCoordinator { return nil }
+        return policies[role]
+    }
+
+    /// Parses one policy document; `name` is used in error messages.
+    public static func parse(yaml: String, name: String) throws -> PartnerPolicy {
+        struct Document: Decodable {
+            struct Activity: Decodable { var id: String; var purpose: String }
+            var role: String
+            var processingActivity: Activity
+            var legalBasis: String
+            var eventTypes: [String]
+            var fields: [String]
+            var details: [String]?
+            var remarks: [String]?
+            var deadline: String?
+        }
+        let document: Document
+        do {
+            document = try YAMLDecoder().decode(Document.self, from: yaml)
+        } catch {
+            throw ConfigurationError("policy \(name) is not valid YAML of the policy shape: \(error)")
+        }
+        guard let role = PartnerRole(rawValue: document.role) else {
+            throw ConfigurationError("policy \(name) names unknown role '\(document.role)'")
+        }
+        guard let basis = DisclosureLogged.LegalBasis(rawValue: document.legalBasis) else {
+            throw ConfigurationError("policy \(name) names unknown legal basis '\(document.legalBasis)'")
+        }
+        guard !document.processingActivity.id.isEmpty else {
+            throw ConfigurationError("policy \(name) needs a processing activity id")
+        }
+        let allowed = PartnerPolicy.partnerEventTypes.map(\.rawValue).joined(separator: ", ")
+        var types = Set<EventType>()
+        for typeName in document.eventTypes {
+            if typeName == EventType.taskAssigned.rawValue {
+                throw ConfigurationError("policy \(name) lists TaskAssigned, planning's event; list what the partner "
+                                         + "receives instead: \(allowed)")
+            }
+            guard let type = EventType(rawValue: typeName), PartnerPolicy.partnerEventTypes.contains(type) else {
+                throw ConfigurationError("policy \(name) lists event type '\(typeName)'; a partner can receive \(allowed) only")
+            }
+            types.insert(type)
+        }
+        var fields = Set<PartnerPolicy.Field>()
+        for field in document.fields {
+            guard let f = PartnerPolicy.Field(rawValue: field) else {
+                throw ConfigurationError("policy \(name) lists unknown field '\(field)'")
+            }
+            fields.insert(f)
+        }
+        let details = try domains(document.details, key: "details", name: name)
+        let remarks = try domains(document.remarks, key: "remarks", name: name)
+        let deadline: DeadlinePrecision?
+        switch document.deadline {
+        case nil, "omit": deadline = nil
+        case let text?:
+            guard let precision = DeadlinePrecision(rawValue: text) else {
+                throw ConfigurationError("policy \(name) gives deadline '\(text)'; use day, week, month or omit")
+            }
+            deadline = precision
+        }
+        do {
+            return try PartnerPolicy(role: role, processingActivityId: document.processingActivity.id,
+                                     purpose: document.processingActivity.purpose, legalBasis: basis, eventTypes: types,
+                                     fields: fields, details: details, remarks: remarks, deadline: deadline)
+        } catch let error as ConfigurationError {
+            throw ConfigurationError("policy \(name): \(error.message)")
+        }
+    }
+
+    private static func domains(_ names: [String]?, key: String, name: String) throws -> Set<Domain> {
+        var domains = Set<Domain>()
+        for text in names ?? [] {
+            guard let domain = Domain(rawValue: text) else {
+                throw ConfigurationError("policy \(name) lists unknown basisvoorwaarde '\(text)' under \(key)")
+            }
+            domains.insert(domain)
+        }
+        return domains
+    }
+
+    /// Loads every `*.yaml` in `directory`.
+    public static func load(directory: String) throws -> PolicySet {
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
+        } catch {
+            throw ConfigurationError("the policy directory '\(directory)' cannot be read")
+        }
+        guard !files.isEmpty else { throw ConfigurationError("the policy directory '\(directory)' holds no *.yaml policy") }
+        return try PolicySet(files.map { file in
+            let path = (directory as NSString).appendingPathComponent(file)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigurationError("policy \(file) cannot be read")
+            }
+            return try parse(yaml: text, name: file)
+        })
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import NazorgContracts
+import NazorgKafka
+import NazorgRuntime
+import NazorgTestSupport
+@testable import NazorgFilter
+
+let filterRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let filterTestLogger = quietLogger("filter.tests", level: .critical)
+let testSubject = String(repeating: "7a", count: 16)
+let testPerson = Person(bsn: "999990019", givenName: "Tessa", surname: "Testpersoon",
+                        birthDate: CalendarDate(year: 1990, month: 1, day: 1)!)
+let testCase = UUID(uuidString: "0b6f3d2e-8c1a-4e57-9a2b-3c4d5e6f7a81")!
+let testPartnerIDs = try! PartnerPseudonymizer(secret: Array("filter-tests-partner-key-0123456789abcdef".utf8))
+
+/// A moment written as in the contracts.
+func instant(_ text: String) -> Date { ContractCoding.parseTimestamp(text)! }
+
+/// The partner topics the harness creates.
+let harnessPartners = ["woon-test", "id-test", "no-policy", "schuld-test", "zorg-test", "gemeente-test"]
+
+func makeTask(_ domain: Domain?, partner: String, role: PartnerRole, taskId: String? = nil, taskType: TaskType = .deliver,
+              caseId: UUID = testCase) -> TaskAssigned {
+    TaskAssigned(taskId: taskId ?? "task-\(domain?.rawValue ?? taskType.rawValue)", caseId: caseId, subjectId: testSubject,
+                 municipality: "GM0363", prisonCode: "PI-TEST", person: testPerson, taskType: taskType, domain: domain,
+                 partnerId: partner, partnerRole: role, deadline: CalendarDate(year: 2027, month: 3, day: 15)!,
+                 expectedReleaseDate: CalendarDate(year: 2027, month: 3, day: 15)!, assignedAt: Date())
+}
+
+/// A filter engine on an embedded broker, plus a way to read what it wrote.
+struct FilterHarness {
+    let cluster: EmbeddedKafkaCluster
+    let producer: KafkaProducer
+    let engine: FilterEngine
+    let publisher: EventPublisher
+    let store: FilterStore
+    let policies: PolicySet
+
+    init(producerProperties: [String: String] = [:]) throws {
+        cluster = try EmbeddedKafkaCluster(brokers: 1, logger: filterTestLogger)
+        for topic in Topics.all + harnessPartners.map(Topics.partnerTasks) {
+            try cluster.createTopic(topic, partitions: 1)
+        }
+        producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers,
+                                                                       properties: producerProperties),
+                                     logger: filterTestLogger)
+        store = try Self.newStore()
+        publisher = EventPublisher(producer: producer, source: "/test")
+        var policies = try PolicySet.load(directory: filterRoot.appendingPathComponent("Contracts/policies").path).policies
+        policies[.probation] = nil
+        self.policies = try PolicySet(Array(policies.values))
+        engine = FilterEngine(policies: self.policies, store: store, publisher: publisher, partnerIDs: testPartnerIDs,
+                              logger: filterTestLogger)
+    }
+
+    static func newStore() throws -> FilterStore {
+        try FilterStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("filter-\(UUID().uuidString).sqlite").path)
+    }
+
+    /// Another engine on the same broker: with a fresh store, it is the filter after a crash
+    /// that lost everything not yet finished.
+    func engine(store: FilterStore) -> FilterEngine {
+        FilterEngine(policies: policies, store: store, publisher: publisher, partnerIDs: testPartnerIDs, logger: filterTestLogger)
+    }
+
+    func deliver<P: EventPayload>(_ payload: P, id: String, trace: TraceParent = .random(), to engine: FilterEngine? = nil)
+        async throws {
+        let record = try publisher.record(payload, topic: "input", key: testSubject, id: id, subject: testSubject, trace: trace)
+        try await (engine ?? self.engine).handleAlone(
+            ReceivedEvent(record: ConsumerRecord(topic: "input", partition: 0, offset: 0, key: record.key, value: record.value,
+                                                 headers: record.headers, timestampMilliseconds: nil)),
+            writingWith: producer)
+    }
+
+    func read(_ topic: String, atLeast count: Int, timeout: Duration = .seconds(15)) async throws -> [ConsumerRecord] {
+        try await readTopic(cluster.bootstrapServers, topic, atLeast: count, timeout: timeout)
+    }
+
+    /// The records of a partner's topic, once at least `count` arrived.
+    func partnerRecords(_ partner: String, atLeast count: Int) async throws -> [ConsumerRecord] {
+        try await read(Topics.partnerTasks(partner), atLeast: count)
+    }
+
+    func close() async {
+        await producer.close()
+        cluster.shutdown()
+    }
+}
+
+extension ConsumerRecord {
+    var eventType: EventType? { headers.text(CloudEventHeader.type).flatMap(EventType.init(ceType:)) }
+    var eventId: String? { headers.text(CloudEventHeader.id) }
+    var text: String { String(decoding: value, as: UTF8.self) }
+}
