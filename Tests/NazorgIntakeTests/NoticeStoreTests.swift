@@ -58,7 +58,9 @@ func storedNotice(_ noticeId: String = "pi-test-1", prisonCode: String = "PI-TES
         let chained = storedNotice("fix-8", fingerprint: "content-c", corrects: "fix-6")
         #expect(try await store.claim(chained) == .new(chained))
         // Sending the accepted correction again is a repeat, not a second correction.
-        #expect(try await store.claim(fix) == .unconfirmed(fix))
+        var corrected = fix
+        corrected.correctedBy = "fix-8"
+        #expect(try await store.claim(fix) == .unconfirmed(corrected))
     }
 
     @Test func ofConcurrentClaimsOfOneNoticeIdWithOtherContentExactlyOneWins() async throws {
