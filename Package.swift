@@ -73,7 +73,9 @@ let package = Package(
         .target(
             name: "NazorgIntake",
             dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
-                           .product(name: "Hummingbird", package: "hummingbird")],
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .target(

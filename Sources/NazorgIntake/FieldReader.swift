@@ -23,6 +23,11 @@ struct FieldReader {
 
     func pointer(_ key: String) -> String { "\(prefix)/\(key)" }
 
+    /// Takes over the problems a reader of a nested object found.
+    mutating func absorb(_ nested: FieldReader) {
+        problems += nested.problems
+    }
+
     /// Names each unknown field by its pointer when its name is a plain identifier; any other
     /// name (digits, spaces, control characters, a BSN used as a key) is submitted data and is
     /// reported at the enclosing object without repeating it.
@@ -43,7 +48,7 @@ struct FieldReader {
         object[key] == nil || object[key] is NSNull
     }
 
-    private mutating func raw(_ key: String, required: Bool) -> Any? {
+    mutating func raw(_ key: String, required: Bool) -> Any? {
         guard let value = object[key], !(value is NSNull) else {
             if required { problem(pointer(key), "is required") }
             return nil
@@ -61,7 +66,7 @@ struct FieldReader {
         return checked(text, at: pointer(key), pattern: pattern, rule: rule)
     }
 
-    private mutating func checked(_ text: String, at pointer: String, pattern: String? = nil, rule: String = "") -> String? {
+    mutating func checked(_ text: String, at pointer: String, pattern: String? = nil, rule: String = "") -> String? {
         if InputText.containsForbidden(text) {
             problem(pointer, "must not contain control characters or bidirectional formatting characters")
             return nil
@@ -89,8 +94,9 @@ struct FieldReader {
         return name
     }
 
-    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E? where E.RawValue == String {
-        guard let text = string(key) else { return nil }
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type,
+                                                                  required: Bool = true) -> E? where E.RawValue == String {
+        guard let text = string(key, required: required) else { return nil }
         guard let value = E(rawValue: text) else {
             problem(pointer(key), "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
@@ -113,8 +119,8 @@ struct FieldReader {
     }
 
     /// A JSON `true` or `false`; numbers are refused even though Foundation would read 1 as true.
-    mutating func boolean(_ key: String) -> Bool? {
-        guard let value = raw(key, required: true) else { return nil }
+    mutating func boolean(_ key: String, required: Bool = true) -> Bool? {
+        guard let value = raw(key, required: required) else { return nil }
         // JSONSerialization hands out booleans and numbers alike as NSNumber; only a JSON
         // boolean has the type code of a C char.
         guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else {
@@ -139,12 +145,15 @@ struct FieldReader {
         return date
     }
 
-    mutating func municipality(_ key: String, on day: CalendarDate) -> String? {
-        guard let code = string(key, pattern: NoticePatterns.municipality, rule: "a CBS municipality code like GM0363") else {
+    /// A CBS municipality code valid on `day`; with `day` nil, also one that has ended (a
+    /// merger may have ended the municipality a case was opened in).
+    mutating func municipality(_ key: String, required: Bool = true, on day: CalendarDate?) -> String? {
+        guard let code = string(key, required: required, pattern: NoticePatterns.municipality,
+                                rule: "a CBS municipality code like GM0363") else {
             return nil
         }
         guard MunicipalityCodes.isKnown(code, on: day) else {
-            problem(pointer(key), "is not a current Dutch municipality code")
+            problem(pointer(key), day == nil ? "is not a Dutch municipality code" : "is not a current Dutch municipality code")
             return nil
         }
         return code
@@ -168,41 +177,20 @@ struct FieldReader {
         return Person(bsn: bsn, givenName: givenName, surname: surname, birthDate: birthDate)
     }
 
-    mutating func needs(_ key: String) -> [Need] {
-        guard let value = raw(key, required: true) else { return [] }
-        guard let items = value as? [Any], (1...6).contains(items.count) else {
-            problem(pointer(key), "must be an array of 1 to 6 needs")
-            return []
-        }
-        var needs: [Need] = []
-        for (index, item) in items.enumerated() {
-            guard let nested = item as? [String: Any] else {
-                problem(pointer("\(key)/\(index)"), "must be an object")
-                continue
-            }
-            var reader = FieldReader(object: nested, prefix: pointer("\(key)/\(index)"))
-            reader.rejectUnknown(allowed: ["domain", "status"])
-            let domain = reader.enumeration("domain", Domain.self)
-            let status = reader.enumeration("status", NeedStatus.self)
-            problems += reader.problems
-            if let domain, let status {
-                if needs.contains(where: { $0.domain == domain }) {
-                    problem(pointer("\(key)/\(index)/domain"), "names a basisvoorwaarde already listed")
-                } else {
-                    needs.append(Need(domain: domain, status: status))
-                }
-            }
-        }
-        return needs
+    mutating func domains(_ key: String) -> [Domain] {
+        list(key, Domain.self, noun: "basisvoorwaarden") ?? []
     }
 
-    mutating func domains(_ key: String) -> [Domain] {
-        guard let value = raw(key, required: true) else { return [] }
+    /// An array of distinct values of `E` (named `noun` in the problem), nil when the field
+    /// is missing or not an array; a bad or repeated item is reported by its pointer.
+    mutating func list<E: RawRepresentable & CaseIterable & Equatable>(_ key: String, _ type: E.Type,
+                                                                        noun: String) -> [E]? where E.RawValue == String {
+        guard let value = raw(key, required: true) else { return nil }
         guard let items = value as? [Any] else {
-            problem(pointer(key), "must be an array of basisvoorwaarden")
-            return []
+            problem(pointer(key), "must be an array of \(noun)")
+            return nil
         }
-        var domains: [Domain] = []
+        var values: [E] = []
         for (index, item) in items.enumerated() {
             let at = pointer("\(key)/\(index)")
             guard let text = item as? String else {
@@ -210,17 +198,17 @@ struct FieldReader {
                 continue
             }
             guard let checked = checked(text, at: at) else { continue }
-            guard let domain = Domain(rawValue: checked) else {
-                problem(at, "must be one of \(Domain.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let value = E(rawValue: checked) else {
+                problem(at, "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
                 continue
             }
-            if domains.contains(domain) {
+            if values.contains(value) {
                 problem(at, "is listed twice")
             } else {
-                domains.append(domain)
+                values.append(value)
             }
         }
-        return domains
+        return values
     }
 }
 

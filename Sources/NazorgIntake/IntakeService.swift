@@ -6,14 +6,19 @@ import NazorgKafka
 import NazorgRuntime
 
 /// The only door for PI desks: `POST /v1/notices` validates a notice, derives the subject
-/// pseudonym, and answers 202 only after Kafka acknowledged the event.
+/// pseudonym, checks it against the notices taken in before (``NoticeStore``), and answers
+/// 202 only after Kafka acknowledged the event.
 public enum IntakeService {
     public static let source = "/nazorg-hub/intake"
     /// How long a desk waits at most for Kafka's acknowledgement before it gets a 503
     /// (`Contracts/openapi/intake.yaml` promises it).
     public static let defaultAcknowledgementDeadline: Duration = .seconds(5)
 
-    /// Assembles the intake service: a producer and the HTTP API.
+    /// The notice store's file in the data directory.
+    public static let storeFile = "intake.sqlite"
+
+    /// Assembles the intake service: the notice store (`intake.sqlite` in the data
+    /// directory), a producer and the HTTP API.
     ///
     /// - Parameter acknowledgementDeadline: the longest a request waits for Kafka's
     ///   acknowledgement before intake answers 503; the send goes on in the background.
@@ -25,13 +30,14 @@ public enum IntakeService {
         // the records after 5 s instead of 30 s (the answer itself is bounded by the deadline).
         if kafka.properties["message.timeout.ms"] == nil { kafka.properties["message.timeout.ms"] = "5000" }
         let (tracer, tracing) = try options.makeTracer(for: "intake", logger: logger)
+        let store = try SQLiteNoticeStore(path: options.dataFile(storeFile))
         let producer = try KafkaProducer(configuration: kafka, logger: logger)
         let publisher = EventPublisher(producer: producer, source: source)
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
         if options.callers == nil { logger.warning("intake API runs without authentication: every caller may submit") }
-        addRoutes(to: router, publisher: publisher, pseudonymizer: pseudonymizer, callers: options.callers, logger: logger,
-                  acknowledgementDeadline: acknowledgementDeadline)
+        addRoutes(to: router, publisher: publisher, store: store, pseudonymizer: pseudonymizer, callers: options.callers,
+                  logger: logger, acknowledgementDeadline: acknowledgementDeadline)
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "intake", endpoint: endpoint, services: tracing + [
             ProducerLifecycleService(producer: producer),
@@ -41,12 +47,12 @@ public enum IntakeService {
 
     /// Adds `POST /v1/notices`. `now` is the hub's clock: it stamps the events and bounds
     /// the plausible dates.
-    static func addRoutes(to router: Router<BasicRequestContext>, publisher: EventPublisher,
+    static func addRoutes(to router: Router<BasicRequestContext>, publisher: EventPublisher, store: any NoticeStore,
                           pseudonymizer: SubjectPseudonymizer, callers: CallerTokens? = nil, logger: Logger,
                           acknowledgementDeadline: Duration = defaultAcknowledgementDeadline,
                           now: @escaping @Sendable () -> Date = Date.init) {
-        let route = NoticeRoute(publisher: publisher, pseudonymizer: pseudonymizer, callers: callers, logger: logger,
-                                acknowledgementDeadline: acknowledgementDeadline, now: now)
+        let route = NoticeRoute(publisher: publisher, store: store, pseudonymizer: pseudonymizer, callers: callers,
+                                logger: logger, acknowledgementDeadline: acknowledgementDeadline, now: now)
         router.post("/v1/notices") { request, _ in try await route.submit(request) }
     }
 
@@ -69,10 +75,15 @@ public enum IntakeService {
                                                     subject: subject, trace: trace, time: now))
             }
         }
-        // Scoped to the prison and the person: another desk reusing a notice id gets its own event.
-        let eventId = DeterministicID.string("notice", notice.prisonCode, notice.noticeId, notice.eventType.rawValue, subject)
+        let eventId = eventId(for: notice)
         records.append(try record(notice.payload, publisher: publisher, eventId: eventId, subject: subject, trace: trace, now: now))
         return (eventId, records)
+    }
+
+    /// The notice's event id. Scoped to the prison and the person: another desk reusing a
+    /// notice id gets its own event.
+    static func eventId(for notice: IntakeNotice) -> String {
+        DeterministicID.string("notice", notice.prisonCode, notice.noticeId, notice.eventType.rawValue, notice.subjectId)
     }
 
     private static func record<P: EventPayload>(_ payload: P, publisher: EventPublisher, eventId: String, subject: String,

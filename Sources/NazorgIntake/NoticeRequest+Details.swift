@@ -13,16 +13,17 @@ extension NoticeRequest.Kind {
         case .released: return ["releasedAt", "releaseType", "unannounced"]
         case .transferred: return ["toPrisonCode", "transferDate"]
         case .noticeWithdrawn: return ["withdrawnNoticeId", "reason"]
+        case .municipalityChanged: return ["previousMunicipality"]
         }
     }
 }
 
 extension FieldReader {
     /// Reads the fields of one kind of notice, with the rules that tie them to each other or
-    /// to the common fields (`noticeId` and `prisonCode`, nil when those were invalid).
-    /// Nil when any of them is missing or invalid; the problems are recorded.
+    /// to the common fields (`noticeId`, `prisonCode` and `municipality`, nil when those were
+    /// invalid). Nil when any of them is missing or invalid; the problems are recorded.
     mutating func details(of kind: NoticeRequest.Kind, dates: PlausibleDates, noticeId: String?,
-                          prisonCode: String?) -> NoticeRequest.Details? {
+                          prisonCode: String?, municipality: String?) -> NoticeRequest.Details? {
         switch kind {
         case .detentionStarted:
             let type = enumeration("detentionType", DetentionType.self)
@@ -44,7 +45,7 @@ extension FieldReader {
             if required, isAbsent("expectedReleaseDate") {
                 problem(pointer("expectedReleaseDate"), "is required for a sentence")
             }
-            let needs = needs("needs")
+            let needs = self.needs("needs", today: dates.today)
             let consents = domains("consents")
             guard let type, !required || release != nil else { return nil }
             return .detentionPlanShared(detentionType: type, expectedReleaseDate: release, needs: needs, consents: consents)
@@ -93,6 +94,15 @@ extension FieldReader {
             }
             guard let withdrawn, let reason else { return nil }
             return .noticeWithdrawn(withdrawnNoticeId: withdrawn, reason: reason)
+
+        case .municipalityChanged:
+            // The old municipality may have ended meanwhile (a merger during the detention).
+            let previous = self.municipality("previousMunicipality", on: nil)
+            if let previous, previous == municipality {
+                problem(pointer("previousMunicipality"), "must differ from municipality")
+                return nil
+            }
+            return previous.map { .municipalityChanged(previousMunicipality: $0) }
         }
     }
 }

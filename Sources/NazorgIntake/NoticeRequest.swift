@@ -17,6 +17,7 @@ public struct NoticeRequest: Sendable {
         case released = "Released"
         case transferred = "Transferred"
         case noticeWithdrawn = "NoticeWithdrawn"
+        case municipalityChanged = "MunicipalityChanged"
     }
 
     /// The fields that belong to one kind of notice; holding them per kind means a parsed
@@ -30,10 +31,13 @@ public struct NoticeRequest: Sendable {
         case released(releasedAt: Date, releaseType: Released.ReleaseType, unannounced: Bool)
         case transferred(toPrisonCode: String, transferDate: CalendarDate)
         case noticeWithdrawn(withdrawnNoticeId: String, reason: NoticeWithdrawn.Reason)
+        /// `municipality` is the new municipality; this the old one, never the same.
+        case municipalityChanged(previousMunicipality: String)
     }
 
     /// The fields every kind of notice has.
-    static let commonFields: Set<String> = ["type", "noticeId", "municipality", "prisonCode", "person", "reportedAt"]
+    static let commonFields: Set<String> = ["type", "noticeId", "municipality", "prisonCode", "person", "reportedAt",
+                                            "correctsNoticeId"]
 
     public var noticeId: String
     public var municipality: String
@@ -42,6 +46,9 @@ public struct NoticeRequest: Sendable {
     public var person: Person
     /// The desk's own time stamp: information only, never used to order anything.
     public var reportedAt: Date?
+    /// The `noticeId` of an earlier notice of this PI, of the same type and about the same
+    /// person, that this one replaces; checked against ``NoticeStore`` before it is published.
+    public var correctsNoticeId: String?
     public var details: Details
 
     public var kind: Kind {
@@ -53,6 +60,7 @@ public struct NoticeRequest: Sendable {
         case .released: return .released
         case .transferred: return .transferred
         case .noticeWithdrawn: return .noticeWithdrawn
+        case .municipalityChanged: return .municipalityChanged
         }
     }
 
@@ -98,14 +106,16 @@ public struct NoticeRequest: Sendable {
         let prisonCode = reader.string("prisonCode", pattern: NoticePatterns.prisonCode, rule: "2 to 24 capitals, digits or '-'")
         let person = reader.person("person", dates: dates)
         let reportedAt = reader.timestamp("reportedAt", required: false, plausible: dates.problem(reportedAt:))
+        let corrects = reader.string("correctsNoticeId", required: false, pattern: NoticePatterns.noticeId,
+                                     rule: "1 to 64 letters, digits, '.', '_', ':' or '-'")
         let details = kind.flatMap {
-            reader.details(of: $0, dates: dates, noticeId: noticeId, prisonCode: prisonCode)
+            reader.details(of: $0, dates: dates, noticeId: noticeId, prisonCode: prisonCode, municipality: municipality)
         }
         guard reader.problems.isEmpty, let details, let noticeId, let municipality, let prisonCode, let person else {
             throw NoticeValidationError(problems: reader.problems)
         }
         return NoticeRequest(noticeId: noticeId, municipality: municipality, prisonCode: prisonCode,
-                             person: person, reportedAt: reportedAt, details: details)
+                             person: person, reportedAt: reportedAt, correctsNoticeId: corrects, details: details)
     }
 }
 

@@ -71,7 +71,8 @@ func rawExchange(port: Int, chunks: [String], pause: Duration = .zero, giveUpAft
 
 /// Runs the intake service on a free port with `timeouts`; Kafka is never reached.
 func withIntakeServer(timeouts: HTTPServerTimeouts, _ body: @Sendable (Int) async throws -> Void) async throws {
-    let options = ServiceOptions(kafka: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"), port: 0, httpTimeouts: timeouts)
+    let options = ServiceOptions(kafka: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"), port: 0,
+                                 dataDirectory: temporaryDataDirectory(), httpTimeouts: timeouts)
     let assembly = try IntakeService.make(options: options, pseudonymizer: pseudonymizer, logger: logger)
     try await withServices(assembly.services) {
         try await body(try await assembly.endpoint.waitForPort())

@@ -15,7 +15,7 @@ struct IntakeMetricsTests {
         try cluster.createTopic(Topics.consentEvents, partitions: 1)
         var kafka = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "intake-metrics-tests")
         kafka.statisticsInterval = .milliseconds(200)
-        let assembly = try IntakeService.make(options: ServiceOptions(kafka: kafka, port: 0), pseudonymizer: pseudonymizer, logger: logger)
+        let assembly = try IntakeService.make(options: ServiceOptions(kafka: kafka, port: 0, dataDirectory: temporaryDataDirectory()), pseudonymizer: pseudonymizer, logger: logger)
         try await withServices(assembly.services) {
             let port = try await assembly.endpoint.waitForPort()
             let notices = "http://127.0.0.1:\(port)/v1/notices"

@@ -28,16 +28,22 @@ func jsonHeaders(bearer token: String) -> HTTPFields {
     [.contentType: "application/json", .authorization: "Bearer \(token)"]
 }
 
-/// The intake router wired to a real producer.
+/// A fresh directory for a service's data files.
+func temporaryDataDirectory() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-intake-tests-\(UUID().uuidString)").path
+}
+
+/// The intake router wired to a real producer and `store` (a fresh in-memory store when nil).
 func withIntake(bootstrap: String, properties: [String: String] = [:], callers: CallerTokens? = nil,
+                store: (any NoticeStore)? = nil, logger: Logger = quietLogger("intake.tests"),
                 acknowledgementDeadline: Duration = IntakeService.defaultAcknowledgementDeadline,
                 now: @escaping @Sendable () -> Date = Date.init,
                 _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
     let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: bootstrap, properties: properties), logger: logger)
     let router = Router()
     IntakeService.addRoutes(to: router, publisher: EventPublisher(producer: producer, source: IntakeService.source),
-                            pseudonymizer: pseudonymizer, callers: callers, logger: logger,
-                            acknowledgementDeadline: acknowledgementDeadline, now: now)
+                            store: try store ?? SQLiteNoticeStore(path: nil), pseudonymizer: pseudonymizer, callers: callers,
+                            logger: logger, acknowledgementDeadline: acknowledgementDeadline, now: now)
     let app = Application(router: router)
     do {
         try await app.test(.router, body)

@@ -38,6 +38,8 @@ func noticeObject(_ type: String = "DetentionPlanShared", prisonCode: String = "
     case "NoticeWithdrawn":
         object["withdrawnNoticeId"] = "pi-test-0"
         object["reason"] = "duplicate"
+    case "MunicipalityChanged":
+        object["previousMunicipality"] = "GM0599"
     default:
         break
     }

@@ -1,4 +1,4 @@
-"""The seven notice types: their examples pass, and each new field refuses its bad forms,
+"""The eight notice types: their examples pass, and each new field refuses its bad forms,
 in the event schemas and in the intake API's request schemas.
 Run: python3 -m pytest Tests/contracts -q"""
 from __future__ import annotations
@@ -15,7 +15,8 @@ import validate  # noqa: E402
 from test_negative import example, problems_at  # noqa: E402
 
 NOTICE_TYPES = ["DetentionStarted", "DetentionPlanShared", "ReleaseScheduled", "ReleaseDateChanged",
-                "Released", "Transferred", "NoticeWithdrawn"]
+                "Released", "Transferred", "NoticeWithdrawn", "MunicipalityChanged"]
+assert tuple(NOTICE_TYPES) == validate.NOTICE_TYPES
 
 
 @pytest.mark.parametrize("event_type, variant", [
@@ -37,6 +38,10 @@ def drop(key):
 
 def put(key, value):
     return lambda p: p.update({key: value})
+
+
+def put_need(index, key, value):
+    return lambda p: p["needs"][index].update({key: value})
 
 
 # (event type, variant, change, JSON path the problem must name)
@@ -72,6 +77,23 @@ INVALID = [
     ("NoticeWithdrawn", "", put("reason", "other"), "$.reason"),
     ("NoticeWithdrawn", "", put("reason", "entered-in-error"), "$.reason"),
     ("NoticeWithdrawn", "", drop("reason"), "$"),
+    ("NoticeWithdrawn", "", put("correctsNoticeId", "pi-test-2026-0007"), "$.correctsNoticeId"),
+    ("ReleaseScheduled", "", put("correctsNoticeId", "not an id"), "$.correctsNoticeId"),
+    ("MunicipalityChanged", "", put("previousMunicipality", "GM0599"), "$.previousMunicipality"),
+    ("MunicipalityChanged", "", put("previousMunicipality", "Utrecht"), "$.previousMunicipality"),
+    ("MunicipalityChanged", "", drop("previousMunicipality"), "$"),
+    # structured D&R content: details of the need's own domain only, closed codes, a bounded remark
+    ("DetentionPlanShared", "", put_need(0, "details", {"housing": {"currentSituation": "shelter"}}), "$.needs[0].details"),
+    ("DetentionPlanShared", "", put_need(0, "details", {"id": {"validDocumentPresent": True},
+                                                        "housing": {"currentSituation": "shelter"}}), "$.needs[0].details"),
+    ("DetentionPlanShared", "", put_need(0, "details", {}), "$.needs[0].details"),
+    ("DetentionPlanShared", "", put_need(1, "details", {"housing": {"currentSituation": "castle"}}),
+     "$.needs[1].details.housing.currentSituation"),
+    ("DetentionPlanShared", "", put_need(2, "details", {"income": {"benefit": "bijstand", "employment": "none"}}),
+     "$.needs[2].details.income.benefit"),
+    ("DetentionPlanShared", "", put_need(1, "remark", "x" * 2001), "$.needs[1].remark"),
+    ("DetentionPlanShared", "", put_need(1, "remark", ""), "$.needs[1].remark"),
+    ("DetentionPlanShared", "", put_need(3, "status", "n/a"), "$.needs[3].status"),
 ]
 
 
@@ -136,6 +158,13 @@ REQUEST_INVALID = [
     ("noticeWithdrawn", put("reason", "other")),
     ("noticeWithdrawn", drop("withdrawnNoticeId")),
     ("noticeWithdrawn", put("type", "NoticeRetracted")),
+    ("municipalityChanged", drop("previousMunicipality")),
+    ("municipalityChanged", put("previousMunicipality", "GM363")),
+    ("municipalityChanged", put("subjectId", "5f1c0e4a9b2d47c88e3a61f0d2b4c7a9")),  # derived by intake, not sent
+    ("releaseScheduledCorrection", put("correctsNoticeId", "not an id")),
+    ("detentionPlanSharedWithDetails", put_need(1, "remark", "")),
+    ("detentionPlanSharedWithDetails", put_need(1, "details", {"housing": {"currentSituation": "castle"}})),
+    ("detentionPlanSharedWithDetails", put_need(3, "details", {"debts": {"debtsKnown": True, "estimatedRange": "12500"}})),
 ]
 
 
@@ -145,6 +174,15 @@ def test_request_schema_refuses(intake, name, change):
     body = copy.deepcopy(examples[name])
     change(body)
     assert request_problems(spec, body) != []
+
+
+def test_the_request_examples_show_details_a_remark_and_a_correction(intake):
+    _, examples = intake
+    needs = examples["detentionPlanSharedWithDetails"]["needs"]
+    assert {n["domain"] for n in needs} == {"id", "housing", "income", "debts", "care", "network"}
+    assert all(list(n["details"]) == [n["domain"]] for n in needs)
+    assert any("remark" in n for n in needs)
+    assert examples["releaseScheduledCorrection"]["correctsNoticeId"] != examples["releaseScheduledCorrection"]["noticeId"]
 
 
 def test_a_remand_request_without_date_is_valid(intake):

@@ -158,6 +158,10 @@ def timestamp(value) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
+NOTICE_TYPES = ("DetentionStarted", "DetentionPlanShared", "ReleaseScheduled", "ReleaseDateChanged", "Released",
+                "Transferred", "NoticeWithdrawn", "MunicipalityChanged")
+
+
 def notice_problems(event_type: str, payload: dict) -> list[str]:
     """What intake guarantees across the fields of a notice."""
     problems: list[str] = []
@@ -182,6 +186,17 @@ def notice_problems(event_type: str, payload: dict) -> list[str]:
     elif event_type == "NoticeWithdrawn":
         if payload.get("withdrawnNoticeId") is not None and payload.get("withdrawnNoticeId") == payload.get("noticeId"):
             problems.append("$.withdrawnNoticeId: must differ from noticeId")
+    elif event_type == "MunicipalityChanged":
+        if payload.get("previousMunicipality") is not None and payload.get("previousMunicipality") == payload.get("municipality"):
+            problems.append("$.previousMunicipality: must differ from municipality")
+    elif event_type == "DetentionPlanShared" and isinstance(payload.get("needs"), list):
+        for index, need in enumerate(payload["needs"]):
+            details = need.get("details") if isinstance(need, dict) else None
+            if isinstance(details, dict) and details and list(details) != [need.get("domain")]:
+                problems.append(f"$.needs[{index}].details: must hold the details of the need's own domain only")
+    if event_type in NOTICE_TYPES and payload.get("correctsNoticeId") is not None \
+            and payload.get("correctsNoticeId") == payload.get("noticeId"):
+        problems.append("$.correctsNoticeId: must differ from noticeId")
     return problems
 
 

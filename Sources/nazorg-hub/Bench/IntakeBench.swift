@@ -154,7 +154,9 @@ struct IntakeBench: AsyncParsableCommand {
         let environment = ["NAZORG_PSEUDONYM_KEY_FILE": key,
                            "LOG_LEVEL": ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"]
         return try ServiceProcess(name: "intake",
-                                  arguments: ["intake", "--kafka", bootstrap, "--host", "127.0.0.1", "--port", "0", "--tokens", tokens],
+                                  arguments: ["intake", "--kafka", bootstrap, "--host", "127.0.0.1", "--port", "0", "--tokens", tokens,
+                                              // The notice store, as deployed: a SQLite file of its own.
+                                              "--data-dir", "\(directory)/intake-data"],
                                   environment: environment, logPath: "\(directory)/intake.log",
                                   wrapper: intakeWrapper.map { $0.split(separator: " ").map(String.init) } ?? [])
     }

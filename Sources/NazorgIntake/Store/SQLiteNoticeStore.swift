@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import NazorgContracts
+
+/// ``NoticeStore`` in one SQLite file (GRDB, WAL). GRDB runs every access on its own serial
+/// queue, so the cooperative pool never blocks on disk, and its single writer makes each
+/// claim one atomic decision.
+public final class SQLiteNoticeStore: NoticeStore {
+    private let database: any DatabaseWriter
+
+    /// Opens (and migrates) the store at `path`; nil keeps it in memory, for tests.
+    ///
+    /// A pool runs in WAL mode, where GRDB sets `synchronous = NORMAL`: a commit appends to
+    /// the log without a sync. A crash of the process loses nothing committed; a power cut
+    /// can lose the last claims or "published" marks. A lost mark only makes a resubmission
+    /// publish the same event again; a lost claim lets a later notice under that key pass
+    /// once more, as before the store existed (its event id repeats, consumers keep the first).
+    public init(path: String?) throws {
+        database = try path.map { try DatabasePool(path: $0) as any DatabaseWriter } ?? DatabaseQueue()
+        try Self.migrator.migrate(database)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-notices") { db in
+            try db.execute(sql: """
+                CREATE TABLE notice (
+                    prison_code TEXT NOT NULL, notice_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+                    event_id TEXT NOT NULL, event_type TEXT NOT NULL, subject_id TEXT NOT NULL,
+                    corrects_notice_id TEXT, corrected_by TEXT, received_at DOUBLE NOT NULL,
+                    answer_status INTEGER NOT NULL, answer_body TEXT NOT NULL, published INTEGER NOT NULL,
+                    PRIMARY KEY (prison_code, notice_id)) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+
+    public func claim(_ notice: NoticeRecord) async throws -> NoticeClaim {
+        try await database.write { db in
+            let existing = try Self.fetch(db, prisonCode: notice.prisonCode, noticeId: notice.noticeId)
+            let corrected = try existing == nil
+                ? notice.correctsNoticeId.flatMap { try Self.fetch(db, prisonCode: notice.prisonCode, noticeId: $0) }
+                : nil
+            let claim = NoticeClaim.decide(notice, existing: existing, corrected: corrected)
+            if case .new(let record) = claim {
+                try Self.insert(db, record)
+                if let target = record.correctsNoticeId {
+                    try db.execute(sql: "UPDATE notice SET corrected_by = ? WHERE prison_code = ? AND notice_id = ?",
+                                   arguments: [record.noticeId, record.prisonCode, target])
+                }
+            }
+            return claim
+        }
+    }
+
+    public func markPublished(prisonCode: String, noticeId: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE notice SET published = 1 WHERE prison_code = ? AND notice_id = ? AND published = 0",
+                           arguments: [prisonCode, noticeId])
+        }
+    }
+
+    public func notice(prisonCode: String, noticeId: String) async throws -> NoticeRecord? {
+        try await database.read { db in try Self.fetch(db, prisonCode: prisonCode, noticeId: noticeId) }
+    }
+
+    private static func insert(_ db: Database, _ record: NoticeRecord) throws {
+        try db.execute(sql: """
+            INSERT INTO notice (prison_code, notice_id, fingerprint, event_id, event_type, subject_id, corrects_notice_id,
+                                corrected_by, received_at, answer_status, answer_body, published)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [record.prisonCode, record.noticeId, record.fingerprint, record.eventId, record.eventType.rawValue,
+                             record.subjectId, record.correctsNoticeId, record.correctedBy,
+                             record.receivedAt.timeIntervalSince1970, record.answer.status, record.answer.body,
+                             record.published])
+    }
+
+    private static func fetch(_ db: Database, prisonCode: String, noticeId: String) throws -> NoticeRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM notice WHERE prison_code = ? AND notice_id = ?",
+                                         arguments: [prisonCode, noticeId]) else { return nil }
+        let typeName: String = row["event_type"]
+        guard let type = EventType(rawValue: typeName) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a notice row has an unknown event type")
+        }
+        return NoticeRecord(prisonCode: row["prison_code"], noticeId: row["notice_id"], fingerprint: row["fingerprint"],
+                            eventId: row["event_id"], eventType: type, subjectId: row["subject_id"],
+                            correctsNoticeId: row["corrects_notice_id"], correctedBy: row["corrected_by"],
+                            receivedAt: Date(timeIntervalSince1970: row["received_at"]),
+                            answer: NoticeAnswer(status: row["answer_status"], body: row["answer_body"]),
+                            published: row["published"])
+    }
+}
