@@ -7,7 +7,7 @@ import Testing
 struct DemoTests {
     @Test func demoCarriesSimulatedNoticesToPartnersAndBackAndStopsCleanly() async throws {
         let base = 20_000 + Int.random(in: 0..<400) * 20
-        let demo = try ServiceProcess("demo", arguments: ["demo", "--port", "\(base)", "--people", "3", "--interval", "0.2"])
+        let demo = try ServiceProcess("demo", arguments: ["demo", "--port", "\(base)", "--people", "6", "--interval", "0.2"])
         let banner = try await demo.firstOutputLine()
         #expect(banner.contains("demo is running"))
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -18,6 +18,9 @@ struct DemoTests {
                 guard let json = try JSONSerialization.jsonObject(with: Data(summary.body.utf8)) as? [String: Any],
                       let byStatus = json["tasksByStatus"] as? [String: Int] else { return false }
                 return (json["notices"] as? Int ?? 0) >= 3 && (byStatus["completed"] ?? 0) >= 1
+            }
+            try await waitUntil("the simulated desk sent every notice", timeout: .seconds(90)) {
+                demo.lines.contains { $0.contains("simulated desk sent every notice") }
             }
             let page = try await get(http, "http://127.0.0.1:\(base)/")
             #expect(page.status == 200)
@@ -30,5 +33,9 @@ struct DemoTests {
         }
         try await http.shutdown()
         #expect(await demo.terminate() == 0)
+        // The simulated desk sends a whole detention per person (a release, a date change, a
+        // corrected plan, …); intake accepts every notice of it.
+        #expect(!demo.lines.contains { $0.contains("simulated desk notice refused") })
+
     }
 }

@@ -111,6 +111,13 @@ struct ServiceChain {
         try await readTopic(bootstrap, topic, atLeast: count).map(ReceivedEvent.init(record:))
     }
 
+    /// The events on `topic` once they satisfy `done` (read with one consumer from the start).
+    func events(on topic: String, until done: @escaping ([ReceivedEvent]) -> Bool) async throws -> [ReceivedEvent] {
+        try await readTopic(bootstrap, topic, timeout: .seconds(90)) { records in
+            done(try records.map(ReceivedEvent.init(record:)))
+        }.map(ReceivedEvent.init(record:))
+    }
+
     /// The first event of `type` on `topic` that `matches`.
     func event(on topic: String, _ type: EventType, where matches: (ReceivedEvent) throws -> Bool = { _ in true }) async throws
         -> ReceivedEvent {

@@ -51,6 +51,62 @@ public func readTopic(_ bootstrap: String, _ topic: String, atLeast count: Int, 
     return records
 }
 
+/// Reads `topic` from the start with one consumer until the records read so far satisfy
+/// `done`; throws when they do not within `timeout`. Unlike ``readTopic(_:_:atLeast:timeout:logger:)``
+/// it never stops at whatever the first partitions gave.
+public func readTopic(_ bootstrap: String, _ topic: String, timeout: Duration = .seconds(60),
+                      logger: Logger = quietLogger("nazorg.tests.reader"),
+                      until done: ([ConsumerRecord]) throws -> Bool) async throws -> [ConsumerRecord] {
+    let consumer = try KafkaConsumer(configuration: fastConsumerConfiguration(bootstrap),
+                                     options: ConsumerOptions(groupID: "reader-\(UUID().uuidString)", topics: [topic]),
+                                     logger: logger)
+    var records: [ConsumerRecord] = []
+    let deadline = ContinuousClock.now + timeout
+    do {
+        while try !done(records) {
+            guard ContinuousClock.now < deadline else {
+                throw TopicReadTimeout(topic: topic, read: records.count)
+            }
+            records += try await consumer.poll()
+        }
+    } catch {
+        await consumer.close()
+        throw error
+    }
+    await consumer.close()
+    return records
+}
+
+/// Every record on `topic` as far as one consumer from the start can tell: it reads until no
+/// new record came for `quiet` (or, on an empty topic, for `emptyAfter`). For checks over a
+/// whole topic once the chain is at rest; to wait for something, use `readTopic(_:_:until:)`.
+public func drainTopic(_ bootstrap: String, _ topic: String, quiet: Duration = .seconds(2), emptyAfter: Duration = .seconds(10),
+                       logger: Logger = quietLogger("nazorg.tests.reader")) async throws -> [ConsumerRecord] {
+    let consumer = try KafkaConsumer(configuration: fastConsumerConfiguration(bootstrap),
+                                     options: ConsumerOptions(groupID: "reader-\(UUID().uuidString)", topics: [topic]),
+                                     logger: logger)
+    var records: [ConsumerRecord] = []
+    var lastNew = ContinuousClock.now
+    do {
+        while ContinuousClock.now - lastNew < (records.isEmpty ? emptyAfter : quiet) {
+            let batch = try await consumer.poll()
+            if !batch.isEmpty { records += batch; lastNew = .now }
+        }
+    } catch {
+        await consumer.close()
+        throw error
+    }
+    await consumer.close()
+    return records
+}
+
+/// The records read from a topic never satisfied what the test waited for.
+public struct TopicReadTimeout: Error, CustomStringConvertible {
+    public let topic: String
+    public let read: Int
+    public var description: String { "\(topic): \(read) records read, not what was expected" }
+}
+
 /// Runs `services` in a service group while `body` runs, then shuts the group down gracefully.
 public func withServices<T: Sendable>(_ services: [any Service], logger: Logger = quietLogger("nazorg.tests.services"),
                                       _ body: () async throws -> T) async throws -> T {

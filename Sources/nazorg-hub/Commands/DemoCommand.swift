@@ -91,7 +91,9 @@ struct DemoCommand: AsyncParsableCommand {
             .init(id: id, name: name, role: role, domains: domains, municipalities: places, webhook: "\(webhookBase)/\(id)/tasks")
         }
         return try PartnerDirectory(partners: [
-            partner("demo-woningcorporatie", "Woningcorporatie (demo)", .housingCorporation, [.housing], ["*"]),
+            // Housing differs per municipality, so a person who moves is handed over to another corporation.
+            partner("demo-woningcorporatie", "Woningcorporatie (demo)", .housingCorporation, [.housing], ["GM0363", "GM0344"]),
+            partner("demo-woonstichting", "Woonstichting (demo)", .housingCorporation, [.housing], ["GM0599"]),
             partner("demo-sociale-dienst", "Sociale dienst (demo)", .socialServices, [.income], ["*"]),
             partner("demo-schuldhulp", "Schuldhulpverlening (demo)", .debtRelief, [.debts], ["*"]),
             partner("demo-zorg", "Zorgaanbieder (demo)", .careProvider, [.care], ["*"]),
