@@ -153,11 +153,6 @@ struct LifecycleTests {
         }
         #expect(types.isSuperset(of: [.released, .noticeWithdrawn, .taskRevised, .taskWithdrawn, .releaseDayRecorded,
                                       .breachRecorded, .taskUpdated, .taskRetracted, .escalationRaised]))
-        let validation = Process()
-        validation.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        validation.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/contracts/validate.py").path, "events", directory.path]
-        try validation.run()
-        validation.waitUntilExit()
-        #expect(validation.terminationStatus == 0)
+        #expect(try schemaValidationStatus(of: directory) == 0)
     }
 }

@@ -127,3 +127,15 @@ struct ServiceChain {
         throw E2EError("no \(type.rawValue) on \(topic) as expected")
     }
 }
+
+/// Runs `Tests/contracts/validate.py events` on a directory of payload files named
+/// `<EventType>-….json`; returns its exit status (0: every file matches its schema).
+func schemaValidationStatus(of directory: URL) throws -> Int32 {
+    let validation = Process()
+    validation.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    validation.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/contracts/validate.py").path,
+                            "events", directory.path]
+    try validation.run()
+    validation.waitUntilExit()
+    return validation.terminationStatus
+}
