@@ -26,9 +26,6 @@ public struct NeedDetails: Sendable, Hashable, Codable {
         [(Domain.id, id != nil), (.housing, housing != nil), (.income, income != nil), (.debts, debts != nil),
          (.care, care != nil), (.network, network != nil)].filter(\.1).map(\.0)
     }
-
-    /// Whether this holds a special category of personal data (art. 9 AVG).
-    public var isSpecialCategory: Bool { care != nil }
 }
 
 /// Identity document.

@@ -8,7 +8,4 @@ public enum NeedStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case unknown
     /// Does not apply to this person (for example no debts).
     case notApplicable = "not-applicable"
-
-    /// True when nothing remains to be done for the basisvoorwaarde.
-    public var isSettled: Bool { self == .arranged || self == .notApplicable }
 }
