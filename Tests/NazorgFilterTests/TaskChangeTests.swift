@@ -55,6 +55,25 @@ struct TaskChangeTests {
         await h.close()
     }
 
+    /// A withdrawal whose log write was refused is staged again and still reaches the
+    /// partner: the retraction staged by the refused attempt does not count as sent.
+    @Test func aRetractionRefusedByTheLogIsSentWhenStagedAgain() async throws {
+        let h = try FilterHarness()
+        let task = makeTask(.id, partner: "id-test", role: .civilAffairs)
+        try await h.deliver(task, id: "assigned-id")
+        h.cluster.pushRequestErrors(apiKey: 0, errors: [29])
+        await #expect(throws: (any Error).self) {
+            try await h.deliver(withdrawal(of: task, reason: .wrongPerson, retract: true), id: "withdrawn-id")
+        }
+        try await waitUntil("the withdrawal went through") {
+            try await h.deliver(withdrawal(of: task, reason: .wrongPerson, retract: true), id: "withdrawn-id")
+            return true
+        }
+        let records = try await h.partnerRecords("id-test", atLeast: 2)
+        #expect(records.map(\.eventType) == [.taskOffered, .taskRetracted])
+        await h.close()
+    }
+
     /// A transfer to another PI is detention detail: only a role that may know the prison hears of it.
     @Test func aTransferIsToldOnlyToRolesThatMayKnowThePrison() async throws {
         let h = try FilterHarness()

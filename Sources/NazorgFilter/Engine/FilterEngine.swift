@@ -55,6 +55,9 @@ public struct FilterEngine: BatchEventHandler {
         let envelope = event.envelope
         var effect = Effect(eventId: envelope.id)
         if try await isProcessed(envelope.id) { return effect }
+        // Staged again (its batch's output was refused, or it is read again): what an earlier
+        // attempt staged was never written, and must not count as sent.
+        pending.forget(stagedBy: envelope.id)
         let trace = envelope.traceparent
         switch envelope.type {
         case let type where type.isIntakeNotice:

@@ -9,7 +9,7 @@ import Synchronization
 /// after the store has it, so a message is always in one of the two.
 ///
 /// Nothing here survives a restart, and nothing needs to: a batch not finished is read
-/// again, and staging it again stages its messages again.
+/// again, and staging an event again first forgets what its earlier attempt staged.
 final class PendingDisclosures: Sendable {
     private struct Entry: Sendable {
         var memory: DisclosureMemory
@@ -34,7 +34,8 @@ final class PendingDisclosures: Sendable {
         }
     }
 
-    /// Called when an event went to the dead letters: what it staged was never written.
+    /// Called when an event went to the dead letters, or is staged again: what it staged
+    /// before was never written.
     func forget(stagedBy eventId: String) {
         entries.withLock { entries in entries = entries.filter { $0.value.stagedBy != eventId } }
     }
