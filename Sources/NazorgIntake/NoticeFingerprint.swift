@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NazorgContracts
+import NazorgRuntime
 
 /// What decides whether two submissions under one `noticeId` are the same notice: the
 /// SHA-256, in hex, of the contract JSON (keys sorted) of the validated notice.
@@ -19,18 +20,6 @@ enum NoticeFingerprint {
         content.reportedAt = nil
         content.person.bsn = ""
         let json = try content.notice(subjectId: subjectId, reportedAt: unstamped).encodedJSON()
-        return hex(SHA256.hash(data: json))
-    }
-
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    private static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return SHA256.hash(data: json).hexString
     }
 }

@@ -112,7 +112,7 @@ struct ServiceChain {
     }
 
     /// The events on `topic` once they satisfy `done` (read with one consumer from the start).
-    func events(on topic: String, until done: @escaping ([ReceivedEvent]) -> Bool) async throws -> [ReceivedEvent] {
+    func events(on topic: String, until done: ([ReceivedEvent]) -> Bool) async throws -> [ReceivedEvent] {
         try await readTopic(bootstrap, topic, timeout: .seconds(90)) { records in
             done(try records.map(ReceivedEvent.init(record:)))
         }.map(ReceivedEvent.init(record:))
@@ -121,7 +121,11 @@ struct ServiceChain {
     /// The first event of `type` on `topic` that `matches`.
     func event(on topic: String, _ type: EventType, where matches: (ReceivedEvent) throws -> Bool = { _ in true }) async throws
         -> ReceivedEvent {
-        for event in try await events(on: topic) where event.envelope.type == type {
+        // Read until it is there: one poll may give only some partitions.
+        let found = try await events(on: topic) { events in
+            events.contains { $0.envelope.type == type && (try? matches($0)) == true }
+        }
+        for event in found where event.envelope.type == type {
             if try matches(event) { return event }
         }
         throw E2EError("no \(type.rawValue) on \(topic) as expected")
