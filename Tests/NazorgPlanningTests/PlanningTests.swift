@@ -42,7 +42,7 @@ struct PlanningTests {
                 noticeId: "edge", subjectId: subject, municipality: "GM0363", prisonCode: "PI-TEST", person: person,
                 reportedAt: Date(), detentionType: .sentence, expectedReleaseDate: releaseDate,
                 needs: [Need(domain: domain, status: .needed)], consents: []))
-            // 9999-12-31 + 0 days is fine for housing; push it over the edge with the debts rule too.
+            // 9999-12-31 + 0 days is fine for housing; a housing rule of one day after release goes over the edge.
             var rules = DeadlineRules.standard
             rules.deliver[.housing] = DeadlineRule(.expectedRelease, days: 1)
             let edgePlanner = Planner(directory: directory, rules: rules)
