@@ -132,5 +132,8 @@ func payloadType(_ type: EventType) -> any EventPayload.Type {
     case .taskUpdated: TaskUpdated.self
     case .taskCancelled: TaskCancelled.self
     case .taskRetracted: TaskRetracted.self
+    case .escalationUpdated: EscalationUpdated.self
+    case .cooperationRecorded: CooperationRecorded.self
+    case .caseViewed: CaseViewed.self
     }
 }

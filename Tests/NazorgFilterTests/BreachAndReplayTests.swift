@@ -37,9 +37,9 @@ struct BreachAndReplayTests {
         try await h.deliver(withdrawal(of: waiting, retract: true), id: "retracted-waiting")
         let raisedAt = instant("2027-01-10T10:00:00.000Z")
         let dueAt = raisedAt.addingTimeInterval(48 * 3600)
-        try await h.deliver(EscalationRaised(escalationId: "esc-1", caseId: testCase, subjectId: testSubject,
+        try await h.deliver(EscalationRaised(escalationId: "esc-1", caseId: testCase, subjectId: testSubject, municipality: "GM0599",
                                              reason: .possibleDataBreach, dueAt: dueAt, raisedAt: raisedAt), id: "escalated-1")
-        try await h.deliver(EscalationRaised(escalationId: "esc-2", caseId: otherCase, subjectId: testSubject,
+        try await h.deliver(EscalationRaised(escalationId: "esc-2", caseId: otherCase, subjectId: testSubject, municipality: "GM0599",
                                              reason: .possibleDataBreach, raisedAt: raisedAt), id: "escalated-2")
 
         let log = try await h.read(Topics.filterDisclosures, atLeast: 7)
@@ -72,7 +72,7 @@ struct BreachAndReplayTests {
         let task = makeTask(.id, partner: "id-test", role: .civilAffairs)
         let events: [(any EventPayload, String)] = [
             (task, "assigned-id"), (revised(task), "revised-id"), (withdrawal(of: task, retract: true), "retracted-id"),
-            (EscalationRaised(escalationId: "esc-1", caseId: testCase, subjectId: testSubject, reason: .possibleDataBreach,
+            (EscalationRaised(escalationId: "esc-1", caseId: testCase, subjectId: testSubject, municipality: "GM0599", reason: .possibleDataBreach,
                               raisedAt: Date()), "escalated"),
         ]
         func run(on engine: FilterEngine) async throws {
@@ -117,7 +117,7 @@ struct BreachAndReplayTests {
             try await h.deliver(payload, id: id)
         }
         try await h.deliver(withdrawal(of: task, retract: true), id: "x")
-        try await h.deliver(EscalationRaised(escalationId: "e", caseId: testCase, subjectId: testSubject,
+        try await h.deliver(EscalationRaised(escalationId: "e", caseId: testCase, subjectId: testSubject, municipality: "GM0599",
                                              reason: .possibleDataBreach, raisedAt: Date()), id: "b")
         let feed = try await h.read(Topics.monitoringFeed, atLeast: delivered + 5)
         #expect(feed.count == delivered + 5)

@@ -13,6 +13,18 @@ public struct CaseClosed: EventPayload, SubjectKeyed {
         case withdrawn
         /// The person was detained again: a new case follows.
         case redetained
+        /// The coordinator closed the case; ``coordinatorReason`` says why.
+        case closedByCoordinator = "closed-by-coordinator"
+        case other
+    }
+
+    /// Why a coordinator closed a case. Codes only: the coordinator's note stays in planning.
+    public enum CoordinatorReason: String, Sendable, Hashable, Codable, CaseIterable {
+        case declinesAftercare = "declines-aftercare"
+        case unreachable
+        case movedAbroad = "moved-abroad"
+        case deceased
+        case noAftercareNeeded = "no-aftercare-needed"
         case other
     }
 
@@ -34,18 +46,22 @@ public struct CaseClosed: EventPayload, SubjectKeyed {
     public var subjectId: String
     public var municipality: String
     public var reason: Reason
+    /// Set when ``reason`` is `closed-by-coordinator`.
+    public var coordinatorReason: CoordinatorReason?
     /// When the person was released, if they were.
     public var releaseDate: CalendarDate?
     /// One entry per basisvoorwaarde, in `Domain` order.
     public var coverage: [Coverage]
     public var closedAt: Date
 
-    public init(caseId: UUID, subjectId: String, municipality: String, reason: Reason, releaseDate: CalendarDate? = nil,
+    public init(caseId: UUID, subjectId: String, municipality: String, reason: Reason,
+                coordinatorReason: CoordinatorReason? = nil, releaseDate: CalendarDate? = nil,
                 coverage: [Coverage], closedAt: Date) {
         self.caseId = caseId
         self.subjectId = subjectId
         self.municipality = municipality
         self.reason = reason
+        self.coordinatorReason = coordinatorReason
         self.releaseDate = releaseDate
         self.coverage = coverage
         self.closedAt = closedAt

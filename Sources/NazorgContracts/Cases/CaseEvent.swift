@@ -12,6 +12,8 @@ public enum CaseEvent: Sendable, Equatable {
     case taskWithdrawn(TaskWithdrawn)
     case releaseDayRecorded(ReleaseDayRecorded)
     case caseHandedOver(CaseHandedOver)
+    case escalationUpdated(EscalationUpdated)
+    case cooperationRecorded(CooperationRecorded)
 
     /// The wrapped payload.
     public var payload: any EventPayload {
@@ -25,6 +27,8 @@ public enum CaseEvent: Sendable, Equatable {
         case .taskWithdrawn(let event): return event
         case .releaseDayRecorded(let event): return event
         case .caseHandedOver(let event): return event
+        case .escalationUpdated(let event): return event
+        case .cooperationRecorded(let event): return event
         }
     }
 
@@ -42,6 +46,8 @@ public enum CaseEvent: Sendable, Equatable {
         case .taskWithdrawn(let event): return event.caseId
         case .releaseDayRecorded(let event): return event.caseId
         case .caseHandedOver(let event): return event.caseId
+        case .escalationUpdated(let event): return event.caseId
+        case .cooperationRecorded(let event): return event.caseId
         }
     }
 
@@ -57,13 +63,16 @@ public enum CaseEvent: Sendable, Equatable {
         case .taskWithdrawn(let event): return event.subjectId
         case .releaseDayRecorded(let event): return event.subjectId
         case .caseHandedOver(let event): return event.subjectId
+        case .escalationUpdated(let event): return event.subjectId
+        case .cooperationRecorded(let event): return event.subjectId
         }
     }
 
     /// The task the event is about, when it is about one.
     public var taskId: String? {
         switch self {
-        case .caseOpened, .caseClosed, .releaseDayRecorded, .caseHandedOver: return nil
+        case .caseOpened, .caseClosed, .releaseDayRecorded, .caseHandedOver, .escalationUpdated, .cooperationRecorded:
+            return nil
         case .taskAssigned(let event): return event.taskId
         case .taskStatusChanged(let event): return event.taskId
         case .escalationRaised(let event): return event.taskId
@@ -86,6 +95,8 @@ public enum CaseEvent: Sendable, Equatable {
         case .taskWithdrawn: return .taskWithdrawn(try decoder.decode(TaskWithdrawn.self, from: data))
         case .releaseDayRecorded: return .releaseDayRecorded(try decoder.decode(ReleaseDayRecorded.self, from: data))
         case .caseHandedOver: return .caseHandedOver(try decoder.decode(CaseHandedOver.self, from: data))
+        case .escalationUpdated: return .escalationUpdated(try decoder.decode(EscalationUpdated.self, from: data))
+        case .cooperationRecorded: return .cooperationRecorded(try decoder.decode(CooperationRecorded.self, from: data))
         default:
             throw ContractError(
                 code: .unexpectedEventType, message: "The event type is not a case event.",

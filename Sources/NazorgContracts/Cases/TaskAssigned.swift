@@ -28,6 +28,10 @@ public struct TaskAssigned: EventPayload, SubjectKeyed {
     /// person was released while the task was open.
     public var urgent: Bool
     public var expectedReleaseDate: CalendarDate?
+    /// The alternative measure a `measure` task carries out.
+    public var measure: AlternativeMeasure?
+    /// The task this one replaces when the coordinator reassigned it to another partner.
+    public var reassignedFromTaskId: String?
     public var assignedAt: Date
 
     public init(
@@ -47,6 +51,8 @@ public struct TaskAssigned: EventPayload, SubjectKeyed {
         dueAt: Date? = nil,
         urgent: Bool = false,
         expectedReleaseDate: CalendarDate? = nil,
+        measure: AlternativeMeasure? = nil,
+        reassignedFromTaskId: String? = nil,
         assignedAt: Date
     ) {
         self.taskId = taskId
@@ -65,6 +71,8 @@ public struct TaskAssigned: EventPayload, SubjectKeyed {
         self.dueAt = dueAt
         self.urgent = urgent
         self.expectedReleaseDate = expectedReleaseDate
+        self.measure = measure
+        self.reassignedFromTaskId = reassignedFromTaskId
         self.assignedAt = assignedAt
     }
 }

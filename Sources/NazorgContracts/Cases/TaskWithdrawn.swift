@@ -24,6 +24,8 @@ public struct TaskWithdrawn: EventPayload, SubjectKeyed {
         case municipalityChanged = "municipality-changed"
         /// The case closed with the task still open.
         case caseClosed = "case-closed"
+        /// The coordinator gave the task to another partner.
+        case reassigned
     }
 
     public var taskId: String

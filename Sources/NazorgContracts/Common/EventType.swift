@@ -20,6 +20,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case taskWithdrawn = "TaskWithdrawn"
     case releaseDayRecorded = "ReleaseDayRecorded"
     case caseHandedOver = "CaseHandedOver"
+    case escalationUpdated = "EscalationUpdated"
+    case cooperationRecorded = "CooperationRecorded"
     // Consent (nazorg.consent.events.v1)
     case consentGiven = "ConsentGiven"
     case consentWithdrawn = "ConsentWithdrawn"
@@ -27,6 +29,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case disclosureLogged = "DisclosureLogged"
     case flowObserved = "FlowObserved"
     case breachRecorded = "BreachRecorded"
+    /// Written by planning when a coordinator reads a case (nazorg.filter.disclosures.v1).
+    case caseViewed = "CaseViewed"
     // Partner-facing (partner.<partnerId>.tasks.v1)
     case taskOffered = "TaskOffered"
     case taskUpdated = "TaskUpdated"
@@ -72,7 +76,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     public var isCaseEvent: Bool {
         switch self {
         case .caseOpened, .taskAssigned, .taskStatusChanged, .escalationRaised, .caseClosed,
-             .taskRevised, .taskWithdrawn, .releaseDayRecorded, .caseHandedOver:
+             .taskRevised, .taskWithdrawn, .releaseDayRecorded, .caseHandedOver, .escalationUpdated,
+             .cooperationRecorded:
             return true
         default:
             return false

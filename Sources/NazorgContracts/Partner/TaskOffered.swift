@@ -58,6 +58,8 @@ public struct TaskOffered: EventPayload {
     public var taskType: TaskType
     /// The basisvoorwaarde; absent only for a first-contact task.
     public var domain: Domain?
+    /// The alternative measure a `measure` task carries out.
+    public var measure: AlternativeMeasure?
     /// The plan's structured content of ``domain``, when the policy allows it.
     public var details: NeedDetails?
     /// The plan's free-text remark about ``domain``, only where a policy allows it.
@@ -80,6 +82,7 @@ public struct TaskOffered: EventPayload {
         partnerId: String,
         taskType: TaskType = .deliver,
         domain: Domain?,
+        measure: AlternativeMeasure? = nil,
         details: NeedDetails? = nil,
         remark: String? = nil,
         urgent: Bool = false,
@@ -94,6 +97,7 @@ public struct TaskOffered: EventPayload {
         self.partnerId = partnerId
         self.taskType = taskType
         self.domain = domain
+        self.measure = measure
         self.details = details
         self.remark = remark
         self.urgent = urgent

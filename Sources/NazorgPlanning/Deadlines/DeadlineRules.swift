@@ -60,7 +60,7 @@ public struct DeadlineRules: Sendable, Hashable {
     /// The rule for a task of this type and basisvoorwaarde.
     public func rule(for taskType: TaskType, domain: Domain?) -> DeadlineRule {
         switch taskType {
-        case .deliver: return domain.flatMap { deliver[$0] } ?? DeadlineRule(.expectedRelease)
+        case .deliver, .measure: return domain.flatMap { deliver[$0] } ?? DeadlineRule(.expectedRelease)
         case .screen: return screen
         case .firstContact: return firstContact
         }

@@ -56,15 +56,25 @@ struct CaseDecision {
     /// the same case escalates once, whatever input meets it again.
     mutating func escalate(_ reason: EscalationRaised.Reason, key: [String], taskId: String? = nil, dueAt: Date? = nil) throws {
         let id = DeterministicID.string(parts: ["escalation"] + key)
-        try publish(EscalationRaised(escalationId: id, caseId: caseId, subjectId: record.subjectId, taskId: taskId,
-                                     reason: reason, dueAt: dueAt, raisedAt: now), id: id)
+        let task = taskId.flatMap { taskId in tasks.first { $0.taskId == taskId } }
+        try publish(EscalationRaised(escalationId: id, caseId: caseId, subjectId: record.subjectId,
+                                     municipality: record.municipality, taskId: taskId, reason: reason,
+                                     domain: task?.domain, partnerId: task?.partnerId, dueAt: dueAt, raisedAt: now), id: id)
     }
 
     // MARK: rows
 
     func taskIndex(_ taskId: String) -> Int? { tasks.firstIndex { $0.taskId == taskId } }
 
+    /// Takes the task as it now is. A new status is stamped with the decision's time (what
+    /// response times and the wait for consent count from), and a rejection is remembered.
     mutating func update(_ task: TaskRecord) {
+        var task = task
+        let previous = taskIndex(task.taskId).map { tasks[$0] }
+        if previous?.status != task.status {
+            task.statusChangedAt = now
+            if task.status == TaskStatus.rejected.rawValue { task.rejectedAt = now }
+        }
         if let index = taskIndex(task.taskId) { tasks[index] = task } else { tasks.append(task) }
         if !changedTasks.contains(task.taskId) { changedTasks.append(task.taskId) }
     }

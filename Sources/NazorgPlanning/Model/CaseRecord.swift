@@ -30,6 +30,10 @@ public struct CaseRecord: Sendable, Equatable {
     public var releaseCoverage: [BasisvoorwaardeCoverage]?
     public var closedAt: Date?
     public var closeReason: CaseClosed.Reason?
+    /// Set when a coordinator closed the case.
+    public var coordinatorCloseReason: CaseClosed.CoordinatorReason?
+    /// What the coordinator last recorded about the person's cooperation; nil: nothing recorded.
+    public var cooperation: CooperationRecorded.Cooperation?
 
     /// The actual release, once the PI reported it.
     public struct Release: Sendable, Equatable, Codable {
@@ -49,7 +53,9 @@ public struct CaseRecord: Sendable, Equatable {
     public init(caseId: UUID, subjectId: String, municipality: String, prisonCode: String, person: Person,
                 expectedReleaseDate: CalendarDate?, status: Status = .open, openedAt: Date, openingNoticeId: String? = nil,
                 detentionStartDate: CalendarDate? = nil, needs: [PlannedNeed] = [], release: Release? = nil,
-                releaseCoverage: [BasisvoorwaardeCoverage]? = nil, closedAt: Date? = nil, closeReason: CaseClosed.Reason? = nil) {
+                releaseCoverage: [BasisvoorwaardeCoverage]? = nil, closedAt: Date? = nil, closeReason: CaseClosed.Reason? = nil,
+                coordinatorCloseReason: CaseClosed.CoordinatorReason? = nil,
+                cooperation: CooperationRecorded.Cooperation? = nil) {
         self.caseId = caseId
         self.subjectId = subjectId
         self.municipality = municipality
@@ -65,6 +71,8 @@ public struct CaseRecord: Sendable, Equatable {
         self.releaseCoverage = releaseCoverage
         self.closedAt = closedAt
         self.closeReason = closeReason
+        self.coordinatorCloseReason = coordinatorCloseReason
+        self.cooperation = cooperation
     }
 
     public var isOpen: Bool { status == .open }

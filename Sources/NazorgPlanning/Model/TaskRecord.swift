@@ -32,11 +32,23 @@ public struct TaskRecord: Sendable, Equatable {
     public var plannedOn: CalendarDate
     /// The partner was asked to delete what it received (wrong person).
     public var retracted: Bool
+    /// The alternative measure a `measure` task carries out.
+    public var measure: AlternativeMeasure?
+    /// The task this one replaces after the coordinator reassigned it.
+    public var reassignedFromTaskId: String?
+    /// When ``status`` last changed (assignment counts as the first change): what response
+    /// times and the wait for consent count from.
+    public var statusChangedAt: Date?
+    /// When the partner rejected the task, if it ever did; kept when the task is later
+    /// withdrawn or reassigned, so a need passed around can be traced.
+    public var rejectedAt: Date?
 
     public init(taskId: String, caseId: UUID, subjectId: String, taskType: TaskType = .deliver, domain: Domain?,
                 partnerId: String, partnerRole: PartnerRole, status: String = TaskRecord.assigned, deadline: CalendarDate,
                 dueAt: Date? = nil, urgent: Bool = false, details: NeedDetails? = nil, remark: String? = nil,
-                sourceNoticeId: String? = nil, assignedAt: Date, plannedOn: CalendarDate, retracted: Bool = false) {
+                sourceNoticeId: String? = nil, assignedAt: Date, plannedOn: CalendarDate, retracted: Bool = false,
+                measure: AlternativeMeasure? = nil, reassignedFromTaskId: String? = nil, statusChangedAt: Date? = nil,
+                rejectedAt: Date? = nil) {
         self.taskId = taskId
         self.caseId = caseId
         self.subjectId = subjectId
@@ -54,6 +66,10 @@ public struct TaskRecord: Sendable, Equatable {
         self.assignedAt = assignedAt
         self.plannedOn = plannedOn
         self.retracted = retracted
+        self.measure = measure
+        self.reassignedFromTaskId = reassignedFromTaskId
+        self.statusChangedAt = statusChangedAt
+        self.rejectedAt = rejectedAt
     }
 
     /// Not yet done and not ended by planning. A rejected or undeliverable task stays open:

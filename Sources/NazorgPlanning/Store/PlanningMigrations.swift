@@ -69,6 +69,20 @@ enum PlanningMigrations {
         migrator.registerMigration("v3-case-sequence-index") { db in
             try db.execute(sql: "CREATE INDEX planning_case_by_seq ON planning_case (opened_seq)")
         }
+        // Regie: a task's measure, the task it was reassigned from, when its status last
+        // changed and when it was rejected; a case's coordinator closure and the person's
+        // cooperation. Existing tasks count from their assignment.
+        migrator.registerMigration("v4-regie-columns") { db in
+            try db.execute(sql: """
+                ALTER TABLE planning_task ADD COLUMN measure TEXT;
+                ALTER TABLE planning_task ADD COLUMN reassigned_from_task_id TEXT;
+                ALTER TABLE planning_task ADD COLUMN status_changed_at TEXT;
+                ALTER TABLE planning_task ADD COLUMN rejected_at TEXT;
+                UPDATE planning_task SET status_changed_at = assigned_at;
+                ALTER TABLE planning_case ADD COLUMN coordinator_close_reason TEXT;
+                ALTER TABLE planning_case ADD COLUMN cooperation TEXT;
+                """)
+        }
         return migrator
     }
 }
