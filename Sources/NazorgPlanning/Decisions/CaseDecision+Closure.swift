@@ -26,22 +26,24 @@ extension CaseDecision {
         }
     }
 
-    /// Closes the case: its open tasks are withdrawn (case-closed) and `CaseClosed` records
-    /// what was in place on release day and now.
-    mutating func close(_ reason: CaseClosed.Reason) throws {
+    /// Closes the case: its open tasks are withdrawn (case-closed), `CaseClosed` records
+    /// what was in place on release day and now, and its open escalations are resolved.
+    mutating func close(_ reason: CaseClosed.Reason, coordinatorReason: CaseClosed.CoordinatorReason? = nil) throws {
         guard record.isOpen else { return }
         let atClosure = coverage()
         for task in tasks where task.isOpen { try withdraw(task.taskId, reason: .caseClosed) }
         record.status = .closed
         record.closedAt = now
         record.closeReason = reason
+        record.coordinatorCloseReason = coordinatorReason
         let atRelease = Dictionary(uniqueKeysWithValues: (record.releaseCoverage ?? []).map { ($0.domain, $0.state) })
         let closed = CaseClosed(caseId: caseId, subjectId: record.subjectId, municipality: record.municipality, reason: reason,
-                                releaseDate: record.release?.releaseDate,
+                                coordinatorReason: coordinatorReason, releaseDate: record.release?.releaseDate,
                                 coverage: atClosure.map { CaseClosed.Coverage(domain: $0.domain, atRelease: atRelease[$0.domain],
                                                                               atClosure: $0.state) },
                                 closedAt: now)
         try publish(closed, id: DeterministicID.string("CaseClosed", caseKey))
+        try resolveEscalationsAtClosure()
     }
 
     /// After release, a case whose tasks are all completed is done. Rejected or undeliverable

@@ -14,11 +14,19 @@ struct CaseDecision {
     var record: CaseRecord
     var tasks: [TaskRecord]
     var notices: [NoticeRecord]
+    /// The case's escalations as the decision leaves them.
+    private(set) var escalations: [EscalationRecord]
     /// Why a revision is published: the reason the change gives partners.
     var revisionReason: TaskRevised.Reason
+    /// The coordinator account that acts, for a coordinator's command: what the history
+    /// says did it.
+    var actor: String?
 
     private var changedTasks: [String] = []
     private var changedNotices: [String] = []
+    private var changedEscalations: [String] = []
+    private var notes: [CaseNote] = []
+    private var history: [CaseHistoryEntry] = []
     private var entries: [Entry] = []
     /// Revisions wait for the end of the decision, so a task changed twice is revised once,
     /// with what it finally says, and a task withdrawn after a change is not revised at all.
@@ -39,6 +47,7 @@ struct CaseDecision {
         self.record = state.record
         self.tasks = state.tasks
         self.notices = state.notices
+        self.escalations = state.escalations
         self.revisionReason = revisionReason
     }
 
@@ -50,6 +59,9 @@ struct CaseDecision {
     mutating func publish<P: EventPayload>(_ payload: P, id: String) throws {
         entries.append(.event(try OutboxEvent(payload, id: id, topic: Topics.planningCaseEvents, key: record.subjectId,
                                               trace: trace.child(), time: now)))
+        if let historic = payload as? any CaseHistoric {
+            history.append(CaseHistoryEntry(key: id, caseId: caseId, entry: historic.timelineEntry(at: now, by: actor)))
+        }
     }
 
     /// Puts the case on the coordinator's desk. `key` makes the id: the same situation in
@@ -57,9 +69,9 @@ struct CaseDecision {
     mutating func escalate(_ reason: EscalationRaised.Reason, key: [String], taskId: String? = nil, dueAt: Date? = nil) throws {
         let id = DeterministicID.string(parts: ["escalation"] + key)
         let task = taskId.flatMap { taskId in tasks.first { $0.taskId == taskId } }
-        try publish(EscalationRaised(escalationId: id, caseId: caseId, subjectId: record.subjectId,
-                                     municipality: record.municipality, taskId: taskId, reason: reason,
-                                     domain: task?.domain, partnerId: task?.partnerId, dueAt: dueAt, raisedAt: now), id: id)
+        try raise(EscalationRaised(escalationId: id, caseId: caseId, subjectId: record.subjectId,
+                                   municipality: record.municipality, taskId: taskId, reason: reason,
+                                   domain: task?.domain, partnerId: task?.partnerId, dueAt: dueAt, raisedAt: now))
     }
 
     // MARK: rows
@@ -77,6 +89,25 @@ struct CaseDecision {
         }
         if let index = taskIndex(task.taskId) { tasks[index] = task } else { tasks.append(task) }
         if !changedTasks.contains(task.taskId) { changedTasks.append(task.taskId) }
+    }
+
+    /// Takes the escalation as it now stands on the coordinator's desk.
+    mutating func update(_ escalation: EscalationRecord) {
+        if let index = escalations.firstIndex(where: { $0.escalationId == escalation.escalationId }) {
+            escalations[index] = escalation
+        } else {
+            escalations.append(escalation)
+        }
+        if !changedEscalations.contains(escalation.escalationId) { changedEscalations.append(escalation.escalationId) }
+    }
+
+    /// Keeps a coordinator's free text in the case, with a history line that says what it is
+    /// about (`code`, never the text).
+    mutating func keep(_ note: CaseNote, code: String, taskId: String? = nil, escalationId: String? = nil) {
+        notes.append(note)
+        history.append(CaseHistoryEntry(key: note.noteId, caseId: caseId,
+                                        entry: TimelineEntry(at: note.at, kind: .note, code: code, taskId: taskId,
+                                                             escalationId: escalationId, noteId: note.noteId, by: note.author)))
     }
 
     /// Remembers the notice in the case (a repeat of the same notice id replaces the row).
@@ -119,7 +150,11 @@ struct CaseDecision {
         return PlanningChange(upsertCases: [record],
                               upsertTasks: changedTasks.compactMap { id in tasks.first { $0.taskId == id } },
                               upsertNotices: changedNotices.compactMap { id in notices.first { $0.noticeId == id } },
-                              outbox: outbox)
+                              outbox: outbox,
+                              upsertEscalations: changedEscalations.compactMap { id in
+                                  escalations.first { $0.escalationId == id }
+                              },
+                              notes: notes, history: history)
     }
 
     /// The task in the shape partners are told about it.
@@ -128,7 +163,8 @@ struct CaseDecision {
                      prisonCode: record.prisonCode, person: record.person, taskType: task.taskType, domain: task.domain,
                      details: task.details, remark: task.remark, partnerId: task.partnerId, partnerRole: task.partnerRole,
                      deadline: task.deadline, dueAt: task.dueAt, urgent: task.urgent,
-                     expectedReleaseDate: record.expectedReleaseDate, assignedAt: now)
+                     expectedReleaseDate: record.expectedReleaseDate, measure: task.measure,
+                     reassignedFromTaskId: task.reassignedFromTaskId, assignedAt: now)
     }
 }
 

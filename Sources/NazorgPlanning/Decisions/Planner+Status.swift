@@ -31,6 +31,7 @@ extension Planner {
         if let reason = Self.escalationReason(for: status) {
             try decision.escalate(reason, key: [eventId], taskId: task.taskId)
         }
+        if status.status == .rejected { try decision.raiseHotPotatoIfPassedAround(task.taskId, after: .rejected) }
         if status.status == .completed { try decision.closeIfEveryTaskIsDone() }
         return try decision.change()
     }

@@ -123,7 +123,9 @@ extension PlanningChange {
     /// This change, then `next`, as one: a closed case and the case that follows it.
     func followed(by next: PlanningChange) -> PlanningChange {
         PlanningChange(upsertCases: upsertCases + next.upsertCases, upsertTasks: upsertTasks + next.upsertTasks,
-                       upsertNotices: upsertNotices + next.upsertNotices, outbox: outbox + next.outbox)
+                       upsertNotices: upsertNotices + next.upsertNotices, outbox: outbox + next.outbox,
+                       upsertEscalations: upsertEscalations + next.upsertEscalations, notes: notes + next.notes,
+                       history: history + next.history, disclosures: disclosures + next.disclosures)
     }
 }
 

@@ -31,11 +31,14 @@ public struct CaseState: Sendable, Equatable {
     public var record: CaseRecord
     public var tasks: [TaskRecord]
     public var notices: [NoticeRecord]
+    /// Every escalation of the case, resolved ones included.
+    public var escalations: [EscalationRecord]
 
-    public init(record: CaseRecord, tasks: [TaskRecord] = [], notices: [NoticeRecord] = []) {
+    public init(record: CaseRecord, tasks: [TaskRecord] = [], notices: [NoticeRecord] = [], escalations: [EscalationRecord] = []) {
         self.record = record
         self.tasks = tasks
         self.notices = notices
+        self.escalations = escalations
     }
 
     /// The notice and every notice linked to it by corrections, either way: what a

@@ -39,7 +39,8 @@ public struct PlanningEngine: BatchEventHandler {
     /// Applies one input alone, then publishes the outbox in decision order: what a crash
     /// left behind goes out before this input's own events.
     @Sendable public func handle(_ event: ReceivedEvent) async throws {
-        try report(try await store.apply([try input(for: event)]).first ?? .alreadyApplied, event.envelope)
+        guard let input = try input(for: event) else { return report(skipped: event.envelope) }
+        try report(try await store.apply([input]).first ?? .alreadyApplied, event.envelope)
         try await publishOutbox()
     }
 
@@ -63,8 +64,10 @@ public struct PlanningEngine: BatchEventHandler {
         let outcome: PlanningOutcome
         if let known = prepared.outcomes.withLock({ $0.removeValue(forKey: key) }) {
             outcome = known
+        } else if let input = try input(for: event) {
+            outcome = try await store.apply([input]).first ?? .alreadyApplied
         } else {
-            outcome = try await store.apply([try input(for: event)]).first ?? .alreadyApplied
+            return report(skipped: event.envelope)
         }
         try report(outcome, event.envelope)
     }
@@ -77,8 +80,9 @@ public struct PlanningEngine: BatchEventHandler {
         try await publishOutbox()
     }
 
-    /// The store's input for an event: whose case it concerns and the planner's decision.
-    private func input(for event: ReceivedEvent) throws -> PlanningInput {
+    /// The store's input for an event: whose case it concerns and the planner's decision; nil
+    /// for what planning reads past on the disclosure log (everything but DisclosureLogged).
+    private func input(for event: ReceivedEvent) throws -> PlanningInput? {
         let envelope = event.envelope
         let now = self.now()
         let planner = self.planner
@@ -102,9 +106,27 @@ public struct PlanningEngine: BatchEventHandler {
                 return try planner.decide(status: status, eventId: envelope.id, trace: envelope.traceparent, now: now,
                                           state: state)
             }
+        } else if envelope.type == .disclosureLogged {
+            let logged = try event.decode(DisclosureLogged.self)
+            let record = DisclosureRecord(disclosureId: logged.disclosureId, subjectId: logged.subjectId,
+                                          receiverId: logged.receiverId, receiverRole: logged.receiverRole,
+                                          sourceEventId: logged.sourceEventId, disclosedEventType: logged.disclosedEventType,
+                                          disclosedAt: logged.disclosedAt)
+            return PlanningInput(eventId: envelope.id, owner: .subject(logged.subjectId)) { _, _ in
+                PlanningChange(disclosures: [record])
+            }
+        } else if event.record.topic == Topics.filterDisclosures {
+            // Breach records and planning's own CaseViewed share the log; they change no case.
+            return nil
         } else {
             throw PoisonEvent(reason: "unexpected-type", detail: "planning does not handle \(envelope.type.rawValue)")
         }
+    }
+
+    private func report(skipped envelope: EventEnvelope) {
+        logger.debug("planning input skipped", metadata: [
+            "event.id": .string(envelope.id), "event.type": .string(envelope.type.rawValue),
+        ])
     }
 
     private func report(_ outcome: PlanningOutcome, _ envelope: EventEnvelope) throws {

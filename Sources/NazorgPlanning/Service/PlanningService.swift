@@ -15,14 +15,15 @@ public enum PlanningService {
 
     public static func make(options: ServiceOptions, directory: PartnerDirectory, logger: Logger,
                             settings: PlanningSettings = PlanningSettings(),
-                            store: (any PlanningStore)? = nil) throws -> ServiceAssembly {
+                            store: (any CoordinatorStore)? = nil) throws -> ServiceAssembly {
         try ConfigurationError.requireDutchTime()
         let store = try store ?? SQLitePlanningStore(path: options.dataFile("planning.sqlite"))
         let (tracer, tracing) = try options.makeTracer(for: "planning", logger: logger)
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
         let consumer = try KafkaConsumer(configuration: options.kafka,
                                          options: ConsumerOptions(groupID: options.group("planning"),
-                                                                  topics: [Topics.intakeNotices, Topics.partnerStatus]),
+                                                                  topics: [Topics.intakeNotices, Topics.partnerStatus,
+                                                                           Topics.filterDisclosures]),
                                          logger: logger)
         let planner = Planner(directory: directory, rules: settings.rules, aftercareDays: settings.aftercareDays)
         let engine = PlanningEngine(store: store, planner: planner,

@@ -83,6 +83,46 @@ enum PlanningMigrations {
                 ALTER TABLE planning_case ADD COLUMN cooperation TEXT;
                 """)
         }
+        // The coordinator's desk: escalations as state (the raised payload kept whole),
+        // coordinators' notes, the case history the timeline reads, and what the filter's
+        // disclosure log says partners received. The history starts with what the existing
+        // columns say happened and when.
+        migrator.registerMigration("v5-coordinator-desk") { db in
+            try db.execute(sql: """
+                CREATE TABLE planning_escalation (
+                    escalation_id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES planning_case(case_id),
+                    reason TEXT NOT NULL, raised_at TEXT NOT NULL, status TEXT NOT NULL, acknowledged_by TEXT,
+                    acknowledged_at TEXT, resolved_by TEXT, resolved_at TEXT, note TEXT, payload_json BLOB NOT NULL);
+                CREATE INDEX planning_escalation_by_case ON planning_escalation (case_id);
+                CREATE INDEX planning_escalation_by_status ON planning_escalation (status, raised_at);
+                CREATE TABLE planning_note (
+                    note_id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES planning_case(case_id), text TEXT NOT NULL,
+                    author TEXT NOT NULL, noted_at TEXT NOT NULL);
+                CREATE INDEX planning_note_by_case ON planning_note (case_id, noted_at);
+                CREATE TABLE planning_history (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, entry_key TEXT NOT NULL UNIQUE,
+                    case_id TEXT NOT NULL REFERENCES planning_case(case_id), happened_at TEXT NOT NULL, kind TEXT NOT NULL,
+                    code TEXT NOT NULL, task_id TEXT, escalation_id TEXT, note_id TEXT, domain TEXT, partner_id TEXT, actor TEXT);
+                CREATE INDEX planning_history_by_case ON planning_history (case_id, seq);
+                CREATE TABLE planning_disclosure (
+                    disclosure_id TEXT PRIMARY KEY, subject_id TEXT NOT NULL, receiver_id TEXT NOT NULL,
+                    receiver_role TEXT NOT NULL, source_event_id TEXT NOT NULL, disclosed_event_type TEXT,
+                    disclosed_at TEXT NOT NULL);
+                CREATE INDEX planning_disclosure_by_subject ON planning_disclosure (subject_id, disclosed_at);
+                INSERT INTO planning_history (entry_key, case_id, happened_at, kind, code)
+                    SELECT 'v5-opened-' || case_id, case_id, opened_at, 'case-opened', 'opened' FROM planning_case;
+                INSERT INTO planning_history (entry_key, case_id, happened_at, kind, code, task_id, domain, partner_id)
+                    SELECT 'v5-assigned-' || task_id, case_id, assigned_at, 'task-assigned', task_type, task_id, domain, partner_id
+                    FROM planning_task ORDER BY assigned_at, task_id;
+                INSERT INTO planning_history (entry_key, case_id, happened_at, kind, code, task_id, domain, partner_id)
+                    SELECT 'v5-status-' || task_id, case_id, status_changed_at, 'task-status', status, task_id, domain, partner_id
+                    FROM planning_task WHERE status <> 'assigned' AND status_changed_at > assigned_at
+                    ORDER BY status_changed_at, task_id;
+                INSERT INTO planning_history (entry_key, case_id, happened_at, kind, code)
+                    SELECT 'v5-closed-' || case_id, case_id, closed_at, 'case-closed', COALESCE(close_reason, 'other')
+                    FROM planning_case WHERE closed_at IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -9,16 +9,29 @@ public struct PlanningChange: Sendable {
     public var upsertTasks: [TaskRecord] = []
     public var upsertNotices: [NoticeRecord] = []
     public var outbox: [OutboxEvent] = []
+    /// Escalations raised or moved on the coordinator's desk, as they now stand.
+    public var upsertEscalations: [EscalationRecord] = []
+    /// Coordinators' notes (free text: stored, never published or logged).
+    public var notes: [CaseNote] = []
+    /// What happened in the case, for its timeline.
+    public var history: [CaseHistoryEntry] = []
+    /// Disclosures the filter logged, for the timelines' summaries.
+    public var disclosures: [DisclosureRecord] = []
     /// Why the input changed nothing, as a code that may be logged (an unknown withdrawn
     /// notice, a release without a case); nil when it was simply applied.
     public var ignoredBecause: String?
 
     public init(upsertCases: [CaseRecord] = [], upsertTasks: [TaskRecord] = [], upsertNotices: [NoticeRecord] = [],
-                outbox: [OutboxEvent] = [], ignoredBecause: String? = nil) {
+                outbox: [OutboxEvent] = [], upsertEscalations: [EscalationRecord] = [], notes: [CaseNote] = [],
+                history: [CaseHistoryEntry] = [], disclosures: [DisclosureRecord] = [], ignoredBecause: String? = nil) {
         self.upsertCases = upsertCases
         self.upsertTasks = upsertTasks
         self.upsertNotices = upsertNotices
         self.outbox = outbox
+        self.upsertEscalations = upsertEscalations
+        self.notes = notes
+        self.history = history
+        self.disclosures = disclosures
         self.ignoredBecause = ignoredBecause
     }
 

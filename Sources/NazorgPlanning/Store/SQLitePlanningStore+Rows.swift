@@ -122,33 +122,33 @@ extension SQLitePlanningStore {
 
     // MARK: columns
 
-    private static func corrupt(_ message: String) -> DatabaseError {
+    static func corrupt(_ message: String) -> DatabaseError {
         DatabaseError(resultCode: .SQLITE_CORRUPT, message: message)
     }
 
-    private static func uuid(_ text: String) throws -> UUID {
+    static func uuid(_ text: String) throws -> UUID {
         guard let value = UUID(uuidString: text) else { throw corrupt("a planning row has an invalid case id") }
         return value
     }
 
-    private static func date(_ text: String?) throws -> CalendarDate? {
+    static func date(_ text: String?) throws -> CalendarDate? {
         guard let text else { return nil }
         guard let value = CalendarDate(string: text) else { throw corrupt("a planning row has an invalid date") }
         return value
     }
 
-    private static func timestamp(_ text: String) throws -> Date {
+    static func timestamp(_ text: String) throws -> Date {
         guard let value = ContractCoding.parseTimestamp(text) else { throw corrupt("a planning row has an invalid timestamp") }
         return value
     }
 
-    private static func code<T: RawRepresentable>(_ type: T.Type, _ text: String?) throws -> T? where T.RawValue == String {
+    static func code<T: RawRepresentable>(_ type: T.Type, _ text: String?) throws -> T? where T.RawValue == String {
         guard let text else { return nil }
         guard let value = T(rawValue: text) else { throw corrupt("a planning row has an unknown code") }
         return value
     }
 
-    private static func json<T: Decodable>(_ type: T.Type, _ data: Data?) throws -> T? {
+    static func json<T: Decodable>(_ type: T.Type, _ data: Data?) throws -> T? {
         guard let data else { return nil }
         do {
             return try ContractCoding.decoder().decode(type, from: data)

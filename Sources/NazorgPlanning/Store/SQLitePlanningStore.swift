@@ -6,7 +6,7 @@ import NazorgRuntime
 /// ``PlanningStore`` in one SQLite file (WAL mode), through GRDB's serialized writer.
 /// GRDB runs every database call on its own dispatch queue, off the cooperative pool.
 public final class SQLitePlanningStore: PlanningStore {
-    private let database: DatabasePool
+    let database: DatabasePool
 
     public init(path: String) throws {
         database = try DatabasePool(path: path)
@@ -66,6 +66,7 @@ public final class SQLitePlanningStore: PlanningStore {
         for record in change.upsertCases { try save(record, db) }
         for task in change.upsertTasks { try save(task, db) }
         for notice in change.upsertNotices { try save(notice, db) }
+        try saveDeskRows(change, db)
         for event in change.outbox {
             try db.execute(sql: """
                 INSERT OR IGNORE INTO outbox (event_id, event_type, topic, record_key, subject, traceparent, event_time, payload)
@@ -78,10 +79,11 @@ public final class SQLitePlanningStore: PlanningStore {
         return change.ignoredBecause.map(PlanningOutcome.ignored) ?? .applied
     }
 
-    private static func caseState(_ db: Database, row: Row) throws -> CaseState {
+    static func caseState(_ db: Database, row: Row) throws -> CaseState {
         let record = try caseRecord(row)
         return CaseState(record: record, tasks: try fetchTasks(db, caseId: record.caseId),
-                         notices: try fetchNotices(db, caseId: record.caseId))
+                         notices: try fetchNotices(db, caseId: record.caseId),
+                         escalations: try fetchEscalations(db, caseId: record.caseId))
     }
 
     public func caseRecord(subjectId: String) async throws -> CaseRecord? {

@@ -84,6 +84,13 @@ final class PlanningRig {
         return task
     }
 
+    /// Delivers an event another service published on `topic` (the disclosure log).
+    func deliver<P: EventPayload & SubjectKeyed>(_ payload: P, topic: String, id: String) async throws {
+        let record = try publisher.record(payload, topic: topic, key: payload.subjectId, id: id, subject: payload.subjectId,
+                                          trace: .random())
+        try await deliver([try event(record, topic: topic)])
+    }
+
     /// Delivers events as one consumer batch: prepared in one transaction, then staged.
     func deliver(_ events: [ReceivedEvent], remember: Bool = true) async throws {
         try await engine.prepare(events)
