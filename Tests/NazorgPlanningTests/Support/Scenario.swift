@@ -1,4 +1,5 @@
 import Foundation
+import NazorgPlanning
 import NazorgTestSupport
 import Testing
 
@@ -18,13 +19,15 @@ struct Step {
 struct Scenario {
     let steps: [Step]
     let seed: UInt64
+    /// The planner every run uses (its partner directory).
+    var planner = Planner(directory: Fixtures.directory)
 
     /// Plays the scenario on a fresh rig; with `restart`, planning restarts before step
     /// `at` and the consumer redelivers the last `replayed` fraction of what it delivered
     /// (offsets not yet committed).
     func play(restart: (at: Int, replayed: Double)? = nil) async throws -> PlanningRig {
         let clock = TestClock(steps[0].at)
-        let rig = try PlanningRig(clock: clock)
+        let rig = try PlanningRig(clock: clock, planner: planner)
         for (index, step) in steps.enumerated() {
             if let restart, restart.at == index {
                 let count = Int((Double(rig.delivered.count) * restart.replayed).rounded(.down))
