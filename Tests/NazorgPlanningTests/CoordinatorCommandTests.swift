@@ -49,6 +49,38 @@ private func expectError(_ code: CoordinatorError.Code, _ run: () async throws -
     }
 }
 
+/// The commands as the tests call them: as the Amsterdam coordinator, draining what they publish.
+private extension PlanningRig {
+    func acknowledge(_ id: String, note: String? = nil, request: String) async throws -> EscalationView {
+        try await command { try await $0.acknowledge(escalationId: id, note: note, actor: coordinator, requestId: request) }
+    }
+
+    func resolve(_ id: String, note: String, request: String) async throws -> EscalationView {
+        try await command { try await $0.resolve(escalationId: id, note: note, actor: coordinator, requestId: request) }
+    }
+
+    func reassign(_ taskId: String, to partner: String, reason: String = "Reden.", request: String) async throws -> TaskRecord {
+        try await command {
+            try await $0.reassign(taskId: taskId, toPartnerId: partner, reason: reason, actor: coordinator, requestId: request)
+        }
+    }
+
+    func note(_ caseId: UUID, _ text: String, request: String) async throws -> CaseNote {
+        try await command { try await $0.addNote(caseId: caseId, text: text, actor: coordinator, requestId: request) }
+    }
+
+    func close(_ caseId: UUID, _ reason: CaseClosed.CoordinatorReason, note: String? = nil,
+               request: String) async throws -> CaseSummary {
+        try await command { try await $0.close(caseId: caseId, reason: reason, note: note, actor: coordinator, requestId: request) }
+    }
+
+    func cooperation(_ caseId: UUID, _ cooperation: CooperationRecorded.Cooperation, request: String) async throws -> CaseSummary {
+        try await command {
+            try await $0.recordCooperation(caseId: caseId, cooperation: cooperation, actor: coordinator, requestId: request)
+        }
+    }
+}
+
 @Suite("Planning: coordinator commands")
 struct CoordinatorCommandTests {
     @Test func acknowledgingAndResolvingMoveTheEscalationOnceAndPublishNoNote() async throws {
@@ -59,32 +91,34 @@ struct CoordinatorCommandTests {
             let id = rejected.escalation.escalationId
 
             rig.clock.set(at("2027-01-20T10:00:00Z"))
-            let acknowledged = try await rig.command { try await $0.acknowledge(escalationId: id, note: "Bel de corporatie.", actor: coordinator, requestId: "r1") }
+            let acknowledged = try await rig.acknowledge(id, note: "Bel de corporatie.", request: "r1")
             #expect(acknowledged.status == .acknowledged && acknowledged.acknowledgedBy == "coordinator-ams")
             #expect(acknowledged.acknowledgedAt == at("2027-01-20T10:00:00Z") && acknowledged.note == "Bel de corporatie.")
-            let again = try await rig.command { try await $0.acknowledge(escalationId: id, note: nil, actor: coordinator, requestId: "r1") }
+            let again = try await rig.acknowledge(id, request: "r1")
             #expect(again == acknowledged, "the same request repeated changes nothing")
-            await expectError(.conflict) { _ = try await rig.desk.acknowledge(escalationId: id, note: nil, actor: coordinator, requestId: "r2") }
+            await expectError(.conflict) { _ = try await rig.acknowledge(id, request: "r2") }
 
             for bad in ["", "   \n", "Bel\u{7}", String(repeating: "x", count: 4_001)] {
-                await expectError(.invalid) { _ = try await rig.desk.resolve(escalationId: id, note: bad, actor: coordinator, requestId: "bad") }
+                await expectError(.invalid) { _ = try await rig.resolve(id, note: bad, request: "bad") }
             }
             rig.clock.set(at("2027-01-21T10:00:00Z"))
             let note = "Andere corporatie gevraagd.\r\nZie notitie."
-            let resolved = try await rig.command { try await $0.resolve(escalationId: id, note: note, actor: coordinator, requestId: "r3") }
+            let resolved = try await rig.resolve(id, note: note, request: "r3")
             #expect(resolved.status == .resolved && resolved.resolvedBy == "coordinator-ams" && resolved.note == note)
             #expect(resolved.acknowledgedBy == "coordinator-ams", "the acknowledgement stays on record")
-            #expect(try await rig.command { try await $0.resolve(escalationId: id, note: note, actor: coordinator, requestId: "r3") } == resolved)
-            await expectError(.conflict) { _ = try await rig.desk.resolve(escalationId: id, note: "Nog eens.", actor: coordinator, requestId: "r4") }
-            await expectError(.notFound) { _ = try await rig.desk.resolve(escalationId: "no-such", note: "x", actor: coordinator, requestId: "r5") }
+            #expect(try await rig.resolve(id, note: note, request: "r3") == resolved)
+            await expectError(.conflict) { _ = try await rig.resolve(id, note: "Nog eens.", request: "r4") }
+            await expectError(.notFound) { _ = try await rig.resolve("no-such", note: "x", request: "r5") }
 
             let updates = try rig.events(EscalationUpdated.self)
             #expect(updates.map(\.status) == [.acknowledged, .resolved])
             #expect(updates.allSatisfy { $0.escalationId == id && $0.updatedBy == "coordinator-ams" && $0.municipality == "GM0363" })
             let bodies = rig.published.map { String(decoding: $0.payload, as: UTF8.self) }
             #expect(!bodies.contains { $0.contains("Bel de corporatie") || $0.contains("Andere corporatie") }, "notes stay in planning")
-            #expect(try await rig.desk.escalations(EscalationQuery(), actor: coordinator).allSatisfy { $0.escalation.escalationId != id })
-            #expect(try await rig.desk.escalations(EscalationQuery(status: .resolved), actor: coordinator).map(\.escalation.escalationId) == [id])
+            let open = try await rig.desk.escalations(EscalationQuery(), actor: coordinator)
+            #expect(open.allSatisfy { $0.escalation.escalationId != id })
+            let done = try await rig.desk.escalations(EscalationQuery(status: .resolved), actor: coordinator)
+            #expect(done.map(\.escalation.escalationId) == [id])
 
             let timeline = try await rig.desk.timeline(caseId: try await rig.currentCase().caseId, actor: coordinator)
             #expect(timeline.notes.map(\.text) == ["Bel de corporatie.", note])
@@ -100,16 +134,13 @@ struct CoordinatorCommandTests {
             let old = try #require(try await rig.store.tasks(caseId: caseId).first(where: isDeliver(.housing)))
             rig.clock.set(at("2027-01-22T09:00:00Z"))
             let reason = "Woon heeft geen plek; opvang vraagt."
-            let next = try await rig.command {
-                try await $0.reassign(taskId: old.taskId, toPartnerId: "woon2-ams", reason: reason, actor: coordinator, requestId: "r1")
-            }
+            let next = try await rig.reassign(old.taskId, to: "woon2-ams", reason: reason, request: "r1")
             #expect(next.taskId != old.taskId && next.partnerId == "woon2-ams" && next.partnerRole == .housingCorporation)
             #expect(next.reassignedFromTaskId == old.taskId && next.status == TaskRecord.assigned && next.assignedAt == rig.clock.now)
-            #expect(next.deadline == old.deadline && next.dueAt == old.dueAt && next.urgent == old.urgent && next.plannedOn == old.plannedOn)
+            #expect(next.deadline == old.deadline && next.dueAt == old.dueAt && next.urgent == old.urgent)
+            #expect(next.plannedOn == old.plannedOn)
             #expect(next.details == old.details && next.remark == old.remark && next.domain == .housing && next.taskType == .deliver)
-            let repeated = try await rig.command {
-                try await $0.reassign(taskId: old.taskId, toPartnerId: "woon2-ams", reason: reason, actor: coordinator, requestId: "r1")
-            }
+            let repeated = try await rig.reassign(old.taskId, to: "woon2-ams", reason: reason, request: "r1")
             #expect(repeated == next)
 
             let tasks = try await rig.store.tasks(caseId: caseId)
@@ -138,29 +169,23 @@ struct CoordinatorCommandTests {
             let housing = try #require(tasks.first(where: isDeliver(.housing)))
             let screen = try #require(tasks.first { $0.taskType == .screen })
             let before = rig.published.count
-            func reassign(_ taskId: String, to partner: String, reason: String = "Reden.", _ request: String) async throws {
-                _ = try await rig.desk.reassign(taskId: taskId, toPartnerId: partner, reason: reason, actor: coordinator, requestId: request)
-            }
-            await expectError(.notFound) { try await reassign("no-such-task", to: "woon2-ams", "e1") }
-            await expectError(.invalid) { try await reassign(housing.taskId, to: "woon2-ams", reason: " ", "e2") }
-            await expectError(.invalid) { try await reassign(housing.taskId, to: "nobody-ams", "e3") }
-            await expectError(.invalid) { try await reassign(housing.taskId, to: "woon-ams", "e4") }
-            await expectError(.invalid) { try await reassign(housing.taskId, to: "id-ams", "e5") }
-            await expectError(.invalid) { try await reassign(housing.taskId, to: "woon-rdam", "e6") }
-            await expectError(.invalid) { try await reassign(screen.taskId, to: "woon2-ams", "e7") }
+            await expectError(.notFound) { _ = try await rig.reassign("no-such-task", to: "woon2-ams", request: "e1") }
+            await expectError(.invalid) { _ = try await rig.reassign(housing.taskId, to: "woon2-ams", reason: " ", request: "e2") }
+            await expectError(.invalid) { _ = try await rig.reassign(housing.taskId, to: "nobody-ams", request: "e3") }
+            await expectError(.invalid) { _ = try await rig.reassign(housing.taskId, to: "woon-ams", request: "e4") }
+            await expectError(.invalid) { _ = try await rig.reassign(housing.taskId, to: "id-ams", request: "e5") }
+            await expectError(.invalid) { _ = try await rig.reassign(housing.taskId, to: "woon-rdam", request: "e6") }
+            await expectError(.invalid) { _ = try await rig.reassign(screen.taskId, to: "woon2-ams", request: "e7") }
             try await rig.drain()
             #expect(rig.published.count == before, "a refused command changes nothing")
 
             // A screening goes to another coordinator serving the municipality.
-            let screening = try await rig.command {
-                try await $0.reassign(taskId: screen.taskId, toPartnerId: "rcn-ams", reason: "RCN neemt over.", actor: coordinator,
-                                      requestId: "ok")
-            }
+            let screening = try await rig.reassign(screen.taskId, to: "rcn-ams", reason: "RCN neemt over.", request: "ok")
             #expect(screening.partnerId == "rcn-ams" && screening.taskType == .screen)
-            await expectError(.conflict) { try await reassign(screen.taskId, to: "regie-ams", "e8") }
+            await expectError(.conflict) { _ = try await rig.reassign(screen.taskId, to: "regie-ams", request: "e8") }
             try await rig.report(.completed, on: isDeliver(.id))
             let id = try #require(tasks.first(where: isDeliver(.id)))
-            await expectError(.conflict) { try await reassign(id.taskId, to: "woon2-ams", "e9") }
+            await expectError(.conflict) { _ = try await rig.reassign(id.taskId, to: "woon2-ams", request: "e9") }
         }
     }
 
@@ -169,16 +194,16 @@ struct CoordinatorCommandTests {
             let caseId = try await rig.currentCase().caseId
             let before = rig.published.count
             let text = "Eerste regel.\nTweede regel."
-            let note = try await rig.command { try await $0.addNote(caseId: caseId, text: text, actor: coordinator, requestId: "n1") }
+            let note = try await rig.note(caseId, text, request: "n1")
             #expect(note.text == text && note.author == "coordinator-ams" && note.caseId == caseId && note.at == rig.clock.now)
-            #expect(try await rig.command { try await $0.addNote(caseId: caseId, text: text, actor: coordinator, requestId: "n1") } == note)
+            #expect(try await rig.note(caseId, text, request: "n1") == note)
             let longest = String(repeating: "é", count: 4_000)
             rig.clock.set(rig.clock.now.addingTimeInterval(60))
-            _ = try await rig.command { try await $0.addNote(caseId: caseId, text: longest, actor: coordinator, requestId: "n2") }
+            _ = try await rig.note(caseId, longest, request: "n2")
             for (bad, request) in [("", "b1"), (longest + "x", "b2"), ("tab\there", "b3"), ("nul\u{0}", "b4"), ("esc\u{1B}[0m", "b5")] {
-                await expectError(.invalid) { _ = try await rig.desk.addNote(caseId: caseId, text: bad, actor: coordinator, requestId: request) }
+                await expectError(.invalid) { _ = try await rig.note(caseId, bad, request: request) }
             }
-            await expectError(.notFound) { _ = try await rig.desk.addNote(caseId: UUID(), text: "x", actor: coordinator, requestId: "b6") }
+            await expectError(.notFound) { _ = try await rig.note(UUID(), "x", request: "b6") }
             #expect(rig.published.count == before, "a note publishes nothing")
             let timeline = try await rig.desk.timeline(caseId: caseId, actor: coordinator)
             #expect(timeline.notes.map(\.text) == [text, longest] && timeline.notes.first == note)
@@ -190,16 +215,13 @@ struct CoordinatorCommandTests {
         try await onRejectedHousing { rig in
             let caseId = try await rig.currentCase().caseId
             rig.clock.set(at("2027-02-01T09:00:00Z"))
-            let summary = try await rig.command {
-                try await $0.close(caseId: caseId, reason: .movedAbroad, note: "Vertrokken naar familie.", actor: coordinator, requestId: "k1")
-            }
-            #expect(summary.status == .closed && summary.closeReason == .closedByCoordinator && summary.coordinatorCloseReason == .movedAbroad)
+            let summary = try await rig.close(caseId, .movedAbroad, note: "Vertrokken naar familie.", request: "k1")
+            #expect(summary.status == .closed && summary.closeReason == .closedByCoordinator)
+            #expect(summary.coordinatorCloseReason == .movedAbroad)
             #expect(summary.openTasks == 0 && summary.openEscalations == 0 && summary.closedAt == rig.clock.now)
-            #expect(try await rig.command {
-                try await $0.close(caseId: caseId, reason: .movedAbroad, note: "Vertrokken naar familie.", actor: coordinator, requestId: "k1")
-            } == summary)
-            await expectError(.conflict) { _ = try await rig.desk.close(caseId: caseId, reason: .other, note: nil, actor: coordinator, requestId: "k2") }
-            await expectError(.notFound) { _ = try await rig.desk.close(caseId: UUID(), reason: .other, note: nil, actor: coordinator, requestId: "k3") }
+            #expect(try await rig.close(caseId, .movedAbroad, note: "Vertrokken naar familie.", request: "k1") == summary)
+            await expectError(.conflict) { _ = try await rig.close(caseId, .other, request: "k2") }
+            await expectError(.notFound) { _ = try await rig.close(UUID(), .other, request: "k3") }
 
             let closed = try #require(try rig.events(CaseClosed.self).first)
             #expect(closed.reason == .closedByCoordinator && closed.coordinatorReason == .movedAbroad)
@@ -212,9 +234,10 @@ struct CoordinatorCommandTests {
             let timeline = try await rig.desk.timeline(caseId: caseId, actor: coordinator)
             #expect(timeline.notes.map(\.text) == ["Vertrokken naar familie."])
             #expect(timeline.entries.last?.kind == .escalationUpdated)
-            #expect(timeline.entries.contains { $0.kind == .caseClosed && $0.code == "closed-by-coordinator" && $0.by == "coordinator-ams" })
+            let closing = try #require(timeline.entries.first { $0.kind == .caseClosed })
+            #expect(closing.code == "closed-by-coordinator" && closing.by == "coordinator-ams")
             await expectError(.conflict) {
-                _ = try await rig.desk.recordCooperation(caseId: caseId, cooperation: .unreachable, actor: coordinator, requestId: "k4")
+                _ = try await rig.cooperation(caseId, .unreachable, request: "k4")
             }
         }
     }
@@ -222,17 +245,13 @@ struct CoordinatorCommandTests {
     @Test func recordingCooperationPublishesItAndTheCaseRemembersIt() async throws {
         try await onRejectedHousing { rig in
             let caseId = try await rig.currentCase().caseId
-            let summary = try await rig.command {
-                try await $0.recordCooperation(caseId: caseId, cooperation: .declinesAftercare, actor: coordinator, requestId: "p1")
-            }
+            let summary = try await rig.cooperation(caseId, .declinesAftercare, request: "p1")
             #expect(summary.cooperation == .declinesAftercare && summary.status == .open)
-            _ = try await rig.command { try await $0.recordCooperation(caseId: caseId, cooperation: .declinesAftercare, actor: coordinator, requestId: "p1") }
+            _ = try await rig.cooperation(caseId, .declinesAftercare, request: "p1")
             let recorded = try rig.events(CooperationRecorded.self)
             #expect(recorded.count == 1 && recorded[0].cooperation == .declinesAftercare && recorded[0].recordedBy == "coordinator-ams")
             #expect(try await rig.currentCase().cooperation == .declinesAftercare)
-            let later = try await rig.command {
-                try await $0.recordCooperation(caseId: caseId, cooperation: .cooperating, actor: coordinator, requestId: "p2")
-            }
+            let later = try await rig.cooperation(caseId, .cooperating, request: "p2")
             #expect(later.cooperation == .cooperating)
             #expect(try rig.events(CooperationRecorded.self).count == 2)
             let timeline = try await rig.desk.timeline(caseId: caseId, actor: coordinator)

@@ -33,9 +33,10 @@ struct PlanningMigrationV5Tests {
         try step { try planner.decide(notice: pi.plan("m-plan", expected: "2027-06-15", [need(.housing, .needed), need(.id, .needed)]),
                                       eventId: "evt-m-plan", trace: .random(), now: at("2027-01-05T09:00:00Z"), state: $0) }
         let housing = try #require(state?.tasks.first { $0.domain == .housing })
-        try step { try planner.decide(status: TaskStatusChanged(taskId: housing.taskId, partnerId: "woon-ams", domain: .housing, status: .rejected,
-                                                                reason: "Geen plek.", changedAt: at("2027-01-10T09:00:00Z")),
-                                      eventId: "evt-m-reject", trace: .random(), now: at("2027-01-10T09:00:00Z"), state: $0) }
+        let rejection = TaskStatusChanged(taskId: housing.taskId, partnerId: "woon-ams", domain: .housing, status: .rejected,
+                                          reason: "Geen plek.", changedAt: at("2027-01-10T09:00:00Z"))
+        try step { try planner.decide(status: rejection, eventId: "evt-m-reject", trace: .random(), now: at("2027-01-10T09:00:00Z"),
+                                      state: $0) }
         let caseId = try #require(state?.record.caseId)
 
         let database = try DatabaseQueue(path: path)
@@ -61,10 +62,11 @@ struct PlanningMigrationV5Tests {
         let clock = TestClock(at("2027-01-11T09:00:00Z"))
         let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"),
                                          logger: quietLogger("planning.migration"))
-        let engine = PlanningEngine(store: store, planner: planner, publisher: EventPublisher(producer: producer, source: PlanningService.source),
-                                    logger: quietLogger("planning.migration"), now: { [clock] in clock.now })
-        let desk = PlanningCoordinatorDesk(store: store, engine: engine, directory: DeskFixtures.directory, now: { [clock] in clock.now },
-                                           publishesAfterCommands: false)
+        let publisher = EventPublisher(producer: producer, source: PlanningService.source)
+        let engine = PlanningEngine(store: store, planner: planner, publisher: publisher, logger: quietLogger("planning.migration"),
+                                    now: { [clock] in clock.now })
+        let desk = PlanningCoordinatorDesk(store: store, engine: engine, directory: DeskFixtures.directory,
+                                           now: { [clock] in clock.now }, publishesAfterCommands: false)
         let next = try await desk.reassign(taskId: housing.taskId, toPartnerId: "woon2-ams", reason: "Na de migratie.",
                                            actor: DeskFixtures.amsterdam, requestId: "m1")
         #expect(next.reassignedFromTaskId == housing.taskId && next.deadline == housing.deadline)

@@ -22,7 +22,8 @@ extension SQLitePlanningStore: CoordinatorStore {
             arguments += [status.rawValue]
         }
         if let open = query.hasOpenEscalations {
-            conditions.append("\(open ? "" : "NOT ")EXISTS (SELECT 1 FROM planning_escalation e WHERE e.case_id = c.case_id AND e.status <> 'resolved')")
+            let exists = "EXISTS (SELECT 1 FROM planning_escalation e WHERE e.case_id = c.case_id AND e.status <> 'resolved')"
+            conditions.append(open ? exists : "NOT " + exists)
         }
         if let days = query.releaseWithinDays {
             // A horizon past the calendar's end is no horizon.

@@ -7,8 +7,10 @@ import NazorgRuntime
 /// shelter, and a regional coordination centre, all in Amsterdam.
 enum DeskFixtures {
     static let directory = try! PartnerDirectory(partners: Fixtures.directory.partners + [
-        .init(id: "woon2-ams", name: "Woon 2", role: .housingCorporation, domains: [.housing], municipalities: ["GM0363"], webhook: nil),
-        .init(id: "opvang-ams", name: "Opvang", role: .housingCorporation, domains: [.housing], municipalities: ["GM0363"], webhook: nil),
+        .init(id: "woon2-ams", name: "Woon 2", role: .housingCorporation, domains: [.housing], municipalities: ["GM0363"],
+              webhook: nil),
+        .init(id: "opvang-ams", name: "Opvang", role: .housingCorporation, domains: [.housing], municipalities: ["GM0363"],
+              webhook: nil),
         .init(id: "rcn-ams", name: "RCN", role: .municipalityCoordinator, domains: [], municipalities: ["GM0363"], webhook: nil),
     ])
 
