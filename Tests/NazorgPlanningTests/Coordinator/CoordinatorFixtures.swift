@@ -154,14 +154,15 @@ final class AsyncGate: Sendable {
 /// The coordinator routes on a router, served by Hummingbird's test client.
 func withCoordinatorHTTP(desk: any CoordinatorDesk, log: any CaseViewLog = TestViewLog(),
                          policy: CoordinatorPolicy = CoordinatorFixtures.policy, viewLogDeadline: Duration = .seconds(5),
-                         now: @escaping @Sendable () -> Date = Date.init,
+                         now: @escaping @Sendable () -> Date = Date.init, live: Bool = false,
                          _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
     let router = Router()
     let settings = CoordinatorAPISettings(accounts: CoordinatorFixtures.accounts, policy: policy,
                                           openAPIDocument: "openapi: 3.1.0\n", viewLogDeadline: viewLogDeadline)
     CoordinatorHTTP.add(to: router, desk: desk, settings: settings, directory: CoordinatorFixtures.directory, viewLog: log,
                         logger: quietLogger("coordinator.tests"), now: now)
-    try await Application(router: router).test(.router, body)
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    try await app.test(live ? .live : .router, body)
 }
 
 func bearer(_ token: String, json: Bool = false, key: String? = nil) -> HTTPFields {

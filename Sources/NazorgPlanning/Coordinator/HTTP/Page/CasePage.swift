@@ -69,7 +69,7 @@ enum CasePage {
             }
             let who = view.resolvedBy ?? view.acknowledgedBy
             html += """
-                <tr data-escalation="\(id)"><td>\(PageHTML.escape(DutchLabels.reason(e.reason)))</td>\
+                <tr data-escalation="\(id)" data-reason="\(e.reason.rawValue)"><td>\(PageHTML.escape(DutchLabels.reason(e.reason)))</td>\
                 <td>\(PageHTML.escape(DutchLabels.domain(e.domain)))</td>\
                 <td>\(PageHTML.escape(e.partnerIds?.joined(separator: " → ") ?? e.partnerId ?? "–"))</td>\
                 <td>\(PageHTML.moment(e.raisedAt))</td>\

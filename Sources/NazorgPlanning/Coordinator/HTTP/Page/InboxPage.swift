@@ -23,7 +23,7 @@ enum InboxPage {
             let person = shown.person.map(PageHTML.person) ?? "(geen persoonsgegevens)"
             let partners = e.partnerIds.map { $0.joined(separator: " → ") } ?? e.partnerId ?? "–"
             body += """
-                <tr data-escalation="\(PageHTML.escape(e.escalationId))">\
+                <tr data-escalation="\(PageHTML.escape(e.escalationId))" data-reason="\(e.reason.rawValue)">\
                 <td>\(PageHTML.escape(DutchLabels.reason(e.reason)))\(e.timeLostHours.map { " (\($0) uur verloren)" } ?? "")</td>\
                 <td>\(PageHTML.caseLink(e.caseId, person))</td>\
                 <td>\(PageHTML.escape(e.municipality))</td>\
