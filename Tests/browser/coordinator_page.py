@@ -97,8 +97,14 @@ class Coordinator:
             raise Failure(f"login did not lead to the inbox but to {self.driver.current_url}"
                           + (f" ({text[0].text})" if text else ""))
 
+    def open_inbox(self) -> None:
+        """Opens the inbox and waits until it is the page shown (a table or its empty note)."""
+        self.driver.get(f"{self.base}/coordinator/inbox")
+        self.wait.until(lambda d: d.current_url.endswith("/coordinator/inbox"))
+        self.find("#inbox, #inbox-leeg", "the inbox")
+
     def escalation_in_inbox(self, surname: str, reason: str):
-        self.find("h1", "the inbox heading")
+        self.find("#inbox, #inbox-leeg", "the inbox")
         rows = [row for row in self.all(f'#inbox tr[data-reason="{reason}"]') if surname in row.text]
         if not rows:
             seen = [(row.get_attribute("data-reason"), row.text[:60]) for row in self.all("#inbox tr[data-escalation]")]
@@ -131,8 +137,7 @@ class Coordinator:
         self.shot("resolved")
         case_url = self.driver.current_url
 
-        self.driver.get(f"{self.base}/coordinator/inbox")
-        self.find("h1", "the inbox heading")
+        self.open_inbox()
         if self.all(f'tr[data-escalation="{escalation}"]'):
             raise Failure("the resolved escalation is still in the inbox")
         self.shot("inbox-after")
@@ -140,6 +145,7 @@ class Coordinator:
         if reassign == "no":
             return
         self.driver.get(case_url)
+        self.find("h1#persoon", "the case page")
         forms = self.all('form[id^="toewijzen-"]')
         if not forms:
             if reassign == "required":
