@@ -81,6 +81,8 @@ let package = Package(
         .target(
             name: "NazorgPlanning",
             dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           // The coordinator's API and page.
+                           .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
@@ -160,7 +162,10 @@ let package = Package(
             name: "NazorgPlanningTests",
             dependencies: ["NazorgTestSupport", "NazorgPlanning", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
                            // The migration test writes a database in the old schema.
-                           .product(name: "GRDB", package: "GRDB.swift")],
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           // The coordinator API and page tests.
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict
         ),
         .testTarget(

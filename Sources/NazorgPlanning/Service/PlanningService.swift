@@ -31,6 +31,13 @@ public enum PlanningService {
                                     appliesBatches: !tracer.isEnabled)
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
+        if let api = settings.api {
+            let desk = PlanningCoordinatorDesk(store: store, engine: engine, directory: directory, now: Date.init)
+            CoordinatorHTTP.add(to: router, desk: desk, settings: api, directory: directory,
+                                viewLog: KafkaCaseViewLog(publisher: EventPublisher(producer: producer, source: source)), logger: logger)
+        } else {
+            logger.warning("coordinator API and page not served: no caller file (--callers); they show personal data and never run open")
+        }
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "planning", endpoint: endpoint, services: tracing + [
             ProducerLifecycleService(producer: producer),

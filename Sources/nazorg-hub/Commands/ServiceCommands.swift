@@ -46,6 +46,10 @@ struct PlanningCommand: AsyncParsableCommand {
     @OptionGroup var files: ContractFileOptions
     @Option(help: "Days after release a case stays open at most (the aftercare period).")
     var aftercareDays = Planner.defaultAftercareDays
+    @Option(help: "Coordinator and RCN accounts (YAML: token hashes, scopes as municipality codes, safety regions VRxx or *). Without it the coordinator API and page are not served.")
+    var callers: String?
+    @Option(help: "The coordinator API's contract, served at /openapi.yaml.")
+    var openapi = "Contracts/openapi/planning.yaml"
 
     func validate() throws {
         guard (1...3_650).contains(aftercareDays) else {
@@ -55,9 +59,12 @@ struct PlanningCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger("nazorg.planning")
+        let api = try callers.map {
+            try CoordinatorAPISettings.load(callersFile: $0, policiesDirectory: files.policies, openAPIFile: openapi)
+        }
         let assembly = try PlanningService.make(options: common.serviceOptions(service: "planning", defaultPort: DefaultPort.planning),
                                                 directory: PartnerDirectory(contentsOf: files.partners), logger: logger,
-                                                settings: PlanningSettings(aftercareDays: aftercareDays))
+                                                settings: PlanningSettings(aftercareDays: aftercareDays, api: api))
         try await runUntilSignalled([assembly], logger: logger)
     }
 }
