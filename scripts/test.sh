@@ -9,5 +9,7 @@ python3 Tests/contracts/validate.py all
 python3 -m pytest -q -p no:cacheprovider Tests/contracts
 python3 Contracts/reference/generate_swift.py --check
 echo "== swift"
+# The coordinator page's browser tests keep their screenshots here (ignored by git).
+export NAZORG_SCREENSHOTS="$PWD/Tests/browser/output"
 swift build --build-tests
 swift test --skip-build --no-parallel

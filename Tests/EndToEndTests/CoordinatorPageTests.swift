@@ -23,7 +23,10 @@ struct CoordinatorChainPageTests {
             .init(id: "idbalie-regie", role: .civilAffairs, domains: [.id]),
             .init(id: "coordinator-regie", role: .municipalityCoordinator, domains: [.network], municipalities: ["GM0363"]),
         ], logger: logger)
-        let output = chain.work.appendingPathComponent("screenshots")
+        // NAZORG_SCREENSHOTS keeps the screenshots (scripts/test.sh: Tests/browser/output, ignored by git).
+        let output = ProcessInfo.processInfo.environment["NAZORG_SCREENSHOTS"].map {
+            URL(fileURLWithPath: $0).appendingPathComponent("chain")
+        } ?? chain.work.appendingPathComponent("screenshots")
         do {
             let callers = chain.work.appendingPathComponent("coordinators.yaml")
             try """
