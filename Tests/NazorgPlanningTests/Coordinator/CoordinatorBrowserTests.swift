@@ -12,7 +12,7 @@ struct CoordinatorBrowserTests {
     @Test func aCoordinatorResolvesAndReassignsInTheBrowser() async throws {
         let desk = CoordinatorFixtures.desk()
         // NAZORG_SCREENSHOTS keeps the screenshots there (e.g. Tests/browser/output, ignored by git).
-        let kept = ProcessInfo.processInfo.environment["NAZORG_SCREENSHOTS"].map { URL(fileURLWithPath: $0) }
+        let kept = ProcessInfo.processInfo.environment["NAZORG_SCREENSHOTS"].map { URL(fileURLWithPath: $0).appendingPathComponent("desk") }
         let output = kept ?? FileManager.default.temporaryDirectory.appendingPathComponent("coordinator-browser-\(UUID().uuidString)")
         if kept != nil { try? FileManager.default.removeItem(at: output) }
         defer { if kept == nil { try? FileManager.default.removeItem(at: output) } }
