@@ -116,10 +116,12 @@ struct CaseDecision {
                                               trace: trace.child(), time: now))
             }
         }
-        return PlanningChange(upsertCases: [record],
-                              upsertTasks: changedTasks.compactMap { id in tasks.first { $0.taskId == id } },
-                              upsertNotices: changedNotices.compactMap { id in notices.first { $0.noticeId == id } },
-                              outbox: outbox)
+        var change = PlanningChange(upsertCases: [record],
+                                    upsertTasks: changedTasks.compactMap { id in tasks.first { $0.taskId == id } },
+                                    upsertNotices: changedNotices.compactMap { id in notices.first { $0.noticeId == id } },
+                                    outbox: outbox)
+        change.timers = [CaseTimers(caseId: caseId, timers: pendingTimers())]
+        return change
     }
 
     /// The task in the shape partners are told about it.
@@ -128,7 +130,7 @@ struct CaseDecision {
                      prisonCode: record.prisonCode, person: record.person, taskType: task.taskType, domain: task.domain,
                      details: task.details, remark: task.remark, partnerId: task.partnerId, partnerRole: task.partnerRole,
                      deadline: task.deadline, dueAt: task.dueAt, urgent: task.urgent,
-                     expectedReleaseDate: record.expectedReleaseDate, assignedAt: now)
+                     expectedReleaseDate: record.expectedReleaseDate, measure: task.measure, assignedAt: now)
     }
 }
 

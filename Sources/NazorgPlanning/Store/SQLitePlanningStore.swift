@@ -6,7 +6,7 @@ import NazorgRuntime
 /// ``PlanningStore`` in one SQLite file (WAL mode), through GRDB's serialized writer.
 /// GRDB runs every database call on its own dispatch queue, off the cooperative pool.
 public final class SQLitePlanningStore: PlanningStore {
-    private let database: DatabasePool
+    let database: DatabasePool
 
     public init(path: String) throws {
         database = try DatabasePool(path: path)
@@ -75,10 +75,12 @@ public final class SQLitePlanningStore: PlanningStore {
         }
         try db.execute(sql: "INSERT INTO processed_event (event_id, processed_at) VALUES (?, ?)",
                        arguments: [input.eventId, processedAt])
+        // After the input is recorded: a timer that fired now is not the next one.
+        for timers in change.timers { try saveNextTimer(timers, db) }
         return change.ignoredBecause.map(PlanningOutcome.ignored) ?? .applied
     }
 
-    private static func caseState(_ db: Database, row: Row) throws -> CaseState {
+    static func caseState(_ db: Database, row: Row) throws -> CaseState {
         let record = try caseRecord(row)
         return CaseState(record: record, tasks: try fetchTasks(db, caseId: record.caseId),
                          notices: try fetchNotices(db, caseId: record.caseId))
