@@ -126,6 +126,31 @@ struct MunicipalityProfilesTests {
         #expect(error.message.contains(message), "\(error.message)")
     }
 
+    @Test func eachCaseClosesAfterItsOwnMunicipalitysAftercarePeriod() async throws {
+        var short = MunicipalityProfile.standard
+        short.aftercareDays = 30
+        let planner = Planner(directory: Fixtures.directory, profiles: MunicipalityProfiles(municipalities: ["GM0363": short]))
+        let rig = try PlanningRig(clock: TestClock(at("2027-01-04T09:00:00Z")), planner: planner)
+        let amsterdam = PIDesk()
+        let rotterdam = PIDesk(subject: String(repeating: "5c", count: 16), municipality: "GM0599")
+        for desk in [amsterdam, rotterdam] {
+            try await rig.deliver(desk.plan("\(desk.municipality)-plan", expected: "2027-03-01", [need(.housing, .needed)]))
+            try await rig.deliver(desk.released("\(desk.municipality)-rel", "2027-03-01T09:00:00Z"))
+        }
+        rig.clock.set(at("2027-03-30T09:00:00Z"))
+        try await rig.tick()
+        #expect(try rig.events(CaseClosed.self).isEmpty)
+        rig.clock.set(at("2027-03-31T09:00:00Z"))
+        try await rig.tick()
+        let closed = try rig.events(CaseClosed.self)
+        #expect(closed.map(\.municipality) == ["GM0363"] && closed.first?.reason == .aftercarePeriodEnded)
+        rig.clock.set(at("2027-08-28T09:00:00Z"))
+        try await rig.tick()
+        #expect(try rig.events(CaseClosed.self).map(\.municipality) == ["GM0363", "GM0599"], "180 days for the default")
+        #expect(rig.refusals.isEmpty)
+        await rig.close()
+    }
+
     @Test func aPlannerWithoutProfilesHasOneStandardProfileWithItsRulesAndPeriod() {
         var rules = DeadlineRules.standard
         rules.deliver[.housing] = DeadlineRule(.expectedRelease, days: 3)
