@@ -70,7 +70,9 @@ struct DeadlineRulesTests {
             """)
         #expect(profile.deliver[.id] == DeadlineRule(.expectedRelease, days: -42))
         #expect(profile.deliver[.housing] == DeadlineRule(.expectedRelease))
-        #expect(profile.deliver[.debts] == nil && profile.rule(for: .deliver, domain: .debts) == DeadlineRule(.expectedRelease))
+        // A partial map merges over the standard rules: debts keeps its own.
+        #expect(profile.deliver[.debts] == DeadlineRules.standard.deliver[.debts])
+        #expect(profile.rule(for: .deliver, domain: .network) == DeadlineRule(.release, days: 14))
         #expect(profile.firstContact.hours == 24 && profile.withoutReleaseDate == 21)
         let encoded = try JSONEncoder().encode(DeadlineRules.standard)
         #expect(try JSONDecoder().decode(DeadlineRules.self, from: encoded) == .standard)

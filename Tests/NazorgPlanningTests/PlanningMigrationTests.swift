@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 import NazorgContracts
+import NazorgKafka
 import NazorgPlanning
 import NazorgRuntime
+import NazorgTestSupport
 import Testing
 
 /// A database written by the planning of before the detention lifecycle: one case per
@@ -84,5 +86,35 @@ struct PlanningMigrationTests {
             try planner.decide(notice: again, eventId: "evt-m-again", trace: .random(), now: at("2028-01-03T09:00:00Z"), state: state)
         }
         #expect(try await store.cases(subjectId: Fixtures.subject).map(\.status) == [.closed, .open])
+    }
+
+    @Test func anOldDatabaseHasNoTimersUntilTheFirstStartRebuildsThemFromState() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("planning-v1-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let caseId = UUID()
+        try versionOneDatabase(at: path, caseId: caseId)
+        let logger = quietLogger("planning.migration")
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: "127.0.0.1:1"), logger: logger)
+        let publisher = EventPublisher(producer: producer, source: PlanningService.source)
+        let now = at("2027-01-10T09:00:00Z")
+        func start() throws -> PlanningEngine {
+            PlanningEngine(store: try SQLitePlanningStore(path: path), planner: Planner(directory: Fixtures.directory),
+                           publisher: publisher, logger: logger, now: { now })
+        }
+        let first = try start()
+        // Migrated, nothing has computed the case's timers yet: no timer can be found due.
+        #expect(try await first.fireDueTimers() == 0)
+        #expect(try await first.rebuildTimers() == 1)
+        // The ID task (assigned, 2027-01-05 09:00) was not accepted within 72 hours.
+        #expect(try await first.fireDueTimers() == 1)
+        let second = try start()
+        try await second.rebuildTimers()
+        #expect(try await second.fireDueTimers() == 0, "fired once, across restarts")
+        let store = try SQLitePlanningStore(path: path)
+        let escalations = try await store.pendingOutbox(limit: 10).filter { $0.type == .escalationRaised }
+            .map { try EscalationRaised.decodedJSON($0.payload) }
+        #expect(escalations.map(\.reason) == [.notAccepted] && escalations.first?.taskId == "task-old-id")
+        #expect(escalations.first?.wasDueAt == at("2027-01-08T09:00:00Z"))
+        await producer.close()
     }
 }

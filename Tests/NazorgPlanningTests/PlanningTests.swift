@@ -289,6 +289,13 @@ private final class CountingPlanningStore: PlanningStore {
     func openCasesReleased(onOrBefore day: CalendarDate) async throws -> [CaseRecord] {
         try await store.openCasesReleased(onOrBefore: day)
     }
+    func caseState(caseId: UUID) async throws -> CaseState? { try await store.caseState(caseId: caseId) }
+    func casesWithTimersDue(at moment: Date, limit: Int) async throws -> [UUID] {
+        try await store.casesWithTimersDue(at: moment, limit: limit)
+    }
+    func refreshTimers(caseIds: [UUID]?, _ timers: @escaping @Sendable (CaseState) -> [DueTimer]) async throws -> Int {
+        try await store.refreshTimers(caseIds: caseIds, timers)
+    }
 }
 
 /// The state a change leaves, for deciding the next input without a store.

@@ -15,15 +15,14 @@ public struct PlanningCoordinatorDesk: CoordinatorDesk {
     let now: @Sendable () -> Date
     let publishesAfterCommands: Bool
 
-    /// `directory` is the one partners are reassigned from (the service's); the deadline rules
-    /// and time zone are the engine's. `publishesAfterCommands: false` leaves publishing to
+    /// `directory` is the one partners are reassigned from (the service's); the municipality
+    /// profiles and time zone are the engine's. `publishesAfterCommands: false` leaves publishing to
     /// the relay (tests drain the outbox themselves).
     public init(store: any CoordinatorStore, engine: PlanningEngine, directory: PartnerDirectory,
                 now: @escaping @Sendable () -> Date = { Date() }, publishesAfterCommands: Bool = true) {
         self.store = store
         self.engine = engine
-        self.planner = Planner(directory: directory, rules: engine.planner.rules, aftercareDays: engine.planner.aftercareDays,
-                               timeZone: engine.planner.timeZone)
+        self.planner = Planner(directory: directory, profiles: engine.planner.profiles, timeZone: engine.planner.timeZone)
         self.now = now
         self.publishesAfterCommands = publishesAfterCommands
     }

@@ -35,12 +35,18 @@ public struct DeadlineRule: Sendable, Hashable, Codable {
         anchor = try container.decode(DeadlineAnchor.self, forKey: .anchor)
         days = try container.decodeIfPresent(Int.self, forKey: .days) ?? 0
         hours = try container.decodeIfPresent(Int.self, forKey: .hours) ?? 0
-        // Bounded so that no profile can push date arithmetic anywhere near overflow.
-        guard (-3_650...3_650).contains(days), (0...24 * 365).contains(hours), hours == 0 || anchor == .releaseMoment else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .hours, in: container,
-                debugDescription: "days must lie within ten years, and hours (0 to 8760) count only from release-moment")
+        if let problem {
+            throw DecodingError.dataCorruptedError(forKey: .hours, in: container, debugDescription: problem)
         }
+    }
+
+    /// Why the rule cannot be used, or nil when it can. Bounded so that no profile can push
+    /// date arithmetic anywhere near overflow.
+    public var problem: String? {
+        guard (-3_650...3_650).contains(days), (0...24 * 365).contains(hours), hours == 0 || anchor == .releaseMoment else {
+            return "days must lie within ten years, and hours (0 to 8760) count only from release-moment"
+        }
+        return nil
     }
 
     public func encode(to encoder: any Encoder) throws {

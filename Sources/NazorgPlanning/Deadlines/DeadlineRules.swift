@@ -70,7 +70,12 @@ public struct DeadlineRules: Sendable, Hashable {
     /// Throws ``PoisonEvent`` when it would fall outside the calendar: such a date can only
     /// come from bad input, and the input goes to the dead letters.
     public func deadline(for taskType: TaskType, domain: Domain?, in context: DeadlineContext) throws(PoisonEvent) -> Deadline {
-        let rule = rule(for: taskType, domain: domain)
+        try deadline(by: rule(for: taskType, domain: domain), about: domain?.rawValue ?? taskType.rawValue, in: context)
+    }
+
+    /// The deadline `rule` gives in the case as it stands (an alternative measure brings its
+    /// own rule); `about` names the task in the refusal.
+    public func deadline(by rule: DeadlineRule, about: String, in context: DeadlineContext) throws(PoisonEvent) -> Deadline {
         do {
             switch rule.anchor {
             case .detentionStart:
@@ -87,7 +92,6 @@ public struct DeadlineRules: Sendable, Hashable {
                 return Deadline(date: try day.adding(days: rule.days + (rule.hours + 23) / 24))
             }
         } catch {
-            let about = domain?.rawValue ?? taskType.rawValue
             throw PoisonEvent(reason: "date-out-of-range", detail: "the \(about) deadline falls outside the calendar")
         }
     }
@@ -111,7 +115,8 @@ extension DeadlineRules: Codable {
             deliver[domain] = rule
         }
         let standard = DeadlineRules.standard
-        self.init(deliver: deliver.isEmpty ? standard.deliver : deliver,
+        // A partial map changes the domains it names; the others keep the standard rule.
+        self.init(deliver: standard.deliver.merging(deliver) { _, named in named },
                   screen: try container.decodeIfPresent(DeadlineRule.self, forKey: .screen) ?? standard.screen,
                   firstContact: try container.decodeIfPresent(DeadlineRule.self, forKey: .firstContact) ?? standard.firstContact,
                   withoutReleaseDate: try container.decodeIfPresent(Int.self, forKey: .withoutReleaseDate)

@@ -9,6 +9,7 @@ extension CaseDecision {
                                 prisonCode: record.prisonCode, person: record.person,
                                 expectedReleaseDate: record.expectedReleaseDate, sourceNoticeId: notice.noticeId, openedAt: now)
         try publish(opened, id: DeterministicID.string("CaseOpened", caseKey))
+        try planMeasures(sourceNoticeId: notice.noticeId)
     }
 
     /// A DetentionStarted for a detention already open: a duplicate or a re-arrest before
@@ -53,6 +54,7 @@ extension CaseDecision {
         }
         let order = Domain.allCases
         record.needs.sort { (order.firstIndex(of: $0.need.domain) ?? 0) < (order.firstIndex(of: $1.need.domain) ?? 0) }
+        try planMeasures(sourceNoticeId: plan.noticeId)
     }
 
     /// ReleaseScheduled, ReleaseDateChanged, Transferred and MunicipalityChanged. Returns
@@ -142,6 +144,7 @@ extension CaseDecision {
                                    expectedReleaseDate: record.expectedReleaseDate, handedOverAt: now),
                     id: DeterministicID.string("CaseHandedOver", caseKey, eventId))
         for planned in record.needs { try reconcile(planned.need.domain, inheriting: leaving) }
+        try planMeasures(sourceNoticeId: notice.noticeId, inheriting: leaving.filter { $0.taskType == .measure })
         for task in leaving where task.taskType == .firstContact {
             if let coordinator = planner.directory.coordinator(for: municipality) {
                 try assign(.firstContact, domain: nil, need: nil, to: coordinator, sourceNoticeId: task.sourceNoticeId,

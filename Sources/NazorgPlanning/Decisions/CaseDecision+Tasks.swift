@@ -13,8 +13,16 @@ extension CaseDecision {
 
     /// The deadline of a task of this kind now, and whether it is urgent: past or today when
     /// computed, the person already out, or a first contact (always hours away).
-    func plannedDeadline(_ taskType: TaskType, _ domain: Domain?, plannedOn: CalendarDate) throws(PoisonEvent) -> (Deadline, Bool) {
-        let deadline = try planner.rules.deadline(for: taskType, domain: domain, in: deadlineContext(plannedOn: plannedOn))
+    func plannedDeadline(_ taskType: TaskType, _ domain: Domain?, measure: AlternativeMeasure? = nil,
+                         plannedOn: CalendarDate) throws(PoisonEvent) -> (Deadline, Bool) {
+        let rules = profile.rules
+        let context = deadlineContext(plannedOn: plannedOn)
+        let deadline: Deadline
+        if let measure, let plan = profile.plan(of: measure) {
+            deadline = try rules.deadline(by: plan.deadline, about: measure.rawValue, in: context)
+        } else {
+            deadline = try rules.deadline(for: taskType, domain: domain, in: context)
+        }
         let urgent = taskType == .firstContact || record.release != nil || deadline.isUrgent(now: now, today: today)
         return (deadline, urgent)
     }
@@ -22,18 +30,21 @@ extension CaseDecision {
     /// Assigns a new task to `partner`. `inheriting` is the task it replaces at a hand-over,
     /// whose deadline it keeps.
     mutating func assign(_ taskType: TaskType, domain: Domain?, need: Need?, to partner: PartnerDirectory.Partner,
-                         sourceNoticeId: String?, inheriting previous: TaskRecord? = nil) throws {
-        let taskId = DeterministicID.string("task", caseKey, taskType.rawValue, domain?.rawValue ?? "-", eventId)
+                         sourceNoticeId: String?, inheriting previous: TaskRecord? = nil,
+                         measure: AlternativeMeasure? = nil) throws {
+        // Two measures may protect one basisvoorwaarde in one input: the measure is part of the id.
+        let taskId = DeterministicID.string(parts: ["task", caseKey, taskType.rawValue, domain?.rawValue ?? "-"]
+                                            + (measure.map { [$0.rawValue] } ?? []) + [eventId])
         var task = TaskRecord(taskId: taskId, caseId: caseId, subjectId: record.subjectId, taskType: taskType, domain: domain,
                               partnerId: partner.id, partnerRole: partner.role, deadline: today,
                               details: need?.details, remark: need?.remark, sourceNoticeId: sourceNoticeId, assignedAt: now,
-                              plannedOn: previous?.plannedOn ?? today)
+                              plannedOn: previous?.plannedOn ?? today, measure: measure)
         if let previous {
             task.deadline = previous.deadline
             task.dueAt = previous.dueAt
             task.urgent = previous.urgent
         } else {
-            let (deadline, urgent) = try plannedDeadline(taskType, domain, plannedOn: task.plannedOn)
+            let (deadline, urgent) = try plannedDeadline(taskType, domain, measure: measure, plannedOn: task.plannedOn)
             task.deadline = deadline.date
             task.dueAt = deadline.dueAt
             task.urgent = urgent
@@ -61,7 +72,7 @@ extension CaseDecision {
     /// with `always`, every open task (a release is news even when no date moved).
     mutating func replanOpenTasks(always: Bool = false) throws {
         for task in tasks where task.isOpen {
-            let (deadline, urgent) = try plannedDeadline(task.taskType, task.domain, plannedOn: task.plannedOn)
+            let (deadline, urgent) = try plannedDeadline(task.taskType, task.domain, measure: task.measure, plannedOn: task.plannedOn)
             var revised = task
             revised.deadline = deadline.date
             revised.dueAt = deadline.dueAt
@@ -74,12 +85,13 @@ extension CaseDecision {
 
     /// Makes the case's tasks for one basisvoorwaarde match what the plans now say about it:
     /// needed is a delivery task for the domain's partner, unknown a screening task for the
-    /// coordinator, arranged or not applicable no task at all.
+    /// coordinator, arranged or not applicable no task at all. Measure tasks of the domain
+    /// are not the need's: they follow their own condition (``planMeasures(inheriting:)``).
     mutating func reconcile(_ domain: Domain, inheriting: [TaskRecord] = []) throws {
         guard let planned = record.need(domain) else { return }
         let need = planned.need
-        let open = tasks.filter { $0.domain == domain && $0.isOpen }
-        let done = tasks.contains { $0.domain == domain && $0.isCompleted }
+        let open = tasks.filter { $0.domain == domain && $0.isOpen && $0.taskType != .measure }
+        let done = tasks.contains { $0.domain == domain && $0.isCompleted && $0.taskType != .measure }
         switch need.status {
         case .arranged, .notApplicable:
             for task in open {
@@ -117,6 +129,12 @@ extension CaseDecision {
     /// municipality, or escalates that nobody does.
     private mutating func assignForNeed(_ taskType: TaskType, need: Need, sourceNoticeId: String,
                                         inheriting previous: TaskRecord?) throws {
+        // A basisvoorwaarde the municipality does not arrange through the hub: the
+        // coordinator hears it once and arranges it outside.
+        guard profile.covers(need.domain) else {
+            try escalateNoPartner(need.domain, key: [caseKey, need.domain.rawValue, "not-covered", record.municipality])
+            return
+        }
         let partner = taskType == .deliver
             ? planner.directory.partner(for: need.domain, in: record.municipality)
             : planner.directory.coordinator(for: record.municipality)

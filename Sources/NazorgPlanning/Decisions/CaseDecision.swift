@@ -147,7 +147,7 @@ struct CaseDecision {
                                               trace: trace.child(), time: now))
             }
         }
-        return PlanningChange(upsertCases: [record],
+        var change = PlanningChange(upsertCases: [record],
                               upsertTasks: changedTasks.compactMap { id in tasks.first { $0.taskId == id } },
                               upsertNotices: changedNotices.compactMap { id in notices.first { $0.noticeId == id } },
                               outbox: outbox,
@@ -155,6 +155,8 @@ struct CaseDecision {
                                   escalations.first { $0.escalationId == id }
                               },
                               notes: notes, history: history)
+        change.timers = [CaseTimers(caseId: caseId, timers: pendingTimers())]
+        return change
     }
 
     /// The task in the shape partners are told about it.

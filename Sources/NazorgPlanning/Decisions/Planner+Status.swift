@@ -47,7 +47,8 @@ extension Planner {
     /// run can still close it when it is.
     public func decideAftercareEnd(caseId: UUID, trace: TraceParent, now: Date, state: CaseState?) throws -> PlanningChange {
         guard let state, state.record.caseId == caseId, state.record.isOpen,
-              let release = state.record.release, isAftercareOver(since: release.releaseDate, now: now) else {
+              let release = state.record.release,
+              isAftercareOver(since: release.releaseDate, now: now, in: state.record.municipality) else {
             throw PoisonEvent(reason: "not-due", detail: "the case is closed or its aftercare period has not ended")
         }
         var decision = CaseDecision(planner: self, state: state, eventId: Self.aftercareEndEventId(caseId: caseId),
@@ -56,14 +57,18 @@ extension Planner {
         return try decision.change()
     }
 
-    /// Whether the aftercare period after a release on `releaseDate` is over on `now`'s day.
-    public func isAftercareOver(since releaseDate: CalendarDate, now: Date) -> Bool {
-        releaseDate.days(until: CalendarDate(now, in: timeZone)) >= aftercareDays
+    /// Whether the aftercare period after a release on `releaseDate` is over on `now`'s day,
+    /// by the profile of `municipality` (the default profile's without one).
+    public func isAftercareOver(since releaseDate: CalendarDate, now: Date, in municipality: String? = nil) -> Bool {
+        let days = municipality.map { profile(for: $0).aftercareDays } ?? aftercareDays
+        return releaseDate.days(until: CalendarDate(now, in: timeZone)) >= days
     }
 
-    /// The last release day whose aftercare period is over today.
+    /// The last release day whose aftercare period may be over today in some municipality:
+    /// by the shortest period of any profile, so the query finds every due case and the
+    /// decision judges each by its own municipality.
     public func lastReleaseDayDue(now: Date) -> CalendarDate? {
-        try? CalendarDate(now, in: timeZone).adding(days: -aftercareDays)
+        try? CalendarDate(now, in: timeZone).adding(days: -profiles.shortestAftercareDays)
     }
 
     /// True for a hub report that an earlier or later step already overtook.

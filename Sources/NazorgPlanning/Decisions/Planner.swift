@@ -7,20 +7,34 @@ import NazorgRuntime
 /// an input yields the same events; the time comes in as `now`, never from the system clock.
 public struct Planner: Sendable {
     public let directory: PartnerDirectory
-    public let rules: DeadlineRules
-    /// Days after release that a case stays open at most (the municipality's care level).
-    public let aftercareDays: Int
+    /// Each municipality's care level: deadlines, response times, aftercare period, measures.
+    public let profiles: MunicipalityProfiles
     public let timeZone: TimeZone
 
     public static let defaultAftercareDays = 180
 
+    /// One profile for every municipality: the standard one with these rules and this period.
     public init(directory: PartnerDirectory, rules: DeadlineRules = .standard, aftercareDays: Int = Planner.defaultAftercareDays,
                 timeZone: TimeZone = DutchTime.zone) {
+        var profile = MunicipalityProfile.standard
+        profile.rules = rules
+        profile.aftercareDays = aftercareDays
+        self.init(directory: directory, profiles: .single(profile), timeZone: timeZone)
+    }
+
+    public init(directory: PartnerDirectory, profiles: MunicipalityProfiles, timeZone: TimeZone = DutchTime.zone) {
         self.directory = directory
-        self.rules = rules
-        self.aftercareDays = aftercareDays
+        self.profiles = profiles
         self.timeZone = timeZone
     }
+
+    /// The profile of the municipality that holds a case.
+    public func profile(for municipality: String) -> MunicipalityProfile { profiles.profile(for: municipality) }
+
+    /// The default profile's rules (a municipality's own are in ``profile(for:)``).
+    public var rules: DeadlineRules { profiles.standard.rules }
+    /// The default profile's aftercare period (a municipality's own is in ``profile(for:)``).
+    public var aftercareDays: Int { profiles.standard.aftercareDays }
 
     /// Decides what a notice from a PI desk changes in the person's current case (`state`).
     ///
@@ -122,10 +136,12 @@ public struct Planner: Sendable {
 extension PlanningChange {
     /// This change, then `next`, as one: a closed case and the case that follows it.
     func followed(by next: PlanningChange) -> PlanningChange {
-        PlanningChange(upsertCases: upsertCases + next.upsertCases, upsertTasks: upsertTasks + next.upsertTasks,
-                       upsertNotices: upsertNotices + next.upsertNotices, outbox: outbox + next.outbox,
-                       upsertEscalations: upsertEscalations + next.upsertEscalations, notes: notes + next.notes,
-                       history: history + next.history, disclosures: disclosures + next.disclosures)
+        var both = PlanningChange(upsertCases: upsertCases + next.upsertCases, upsertTasks: upsertTasks + next.upsertTasks,
+                                  upsertNotices: upsertNotices + next.upsertNotices, outbox: outbox + next.outbox,
+                                  upsertEscalations: upsertEscalations + next.upsertEscalations, notes: notes + next.notes,
+                                  history: history + next.history, disclosures: disclosures + next.disclosures)
+        both.timers = timers + next.timers
+        return both
     }
 }
 

@@ -25,7 +25,8 @@ public enum PlanningService {
                                                                   topics: [Topics.intakeNotices, Topics.partnerStatus,
                                                                            Topics.filterDisclosures]),
                                          logger: logger)
-        let planner = Planner(directory: directory, rules: settings.rules, aftercareDays: settings.aftercareDays)
+        let planner = settings.profiles.map { Planner(directory: directory, profiles: $0) }
+            ?? Planner(directory: directory, rules: settings.rules, aftercareDays: settings.aftercareDays)
         let engine = PlanningEngine(store: store, planner: planner,
                                     publisher: EventPublisher(producer: producer, source: source), logger: logger,
                                     appliesBatches: !tracer.isEnabled)
@@ -43,6 +44,7 @@ public enum PlanningService {
             ProducerLifecycleService(producer: producer),
             OutboxRelayService(engine: engine, logger: logger),
             CaseClosureService(engine: engine, interval: settings.closureCheckInterval, logger: logger),
+            TimerService(engine: engine, interval: settings.timerCheckInterval, logger: logger),
             EventConsumerService(name: "planning", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "planning"),
                                  logger: logger, tracer: tracer, handler: engine),

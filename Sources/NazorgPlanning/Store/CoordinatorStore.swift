@@ -9,8 +9,6 @@ public protocol CoordinatorStore: PlanningStore {
     /// expected; none last), then oldest first. With `paged`, the query's limit and offset apply.
     func caseStates(matching query: CaseQuery, scope: CoordinatorScope, today: CalendarDate,
                     paged: Bool) async throws -> [CaseState]
-    /// One case with its tasks, notices and escalations.
-    func caseState(caseId: UUID) async throws -> CaseState?
     /// The case an escalation belongs to.
     func caseId(ofEscalation escalationId: String) async throws -> UUID?
     /// The case a task belongs to.

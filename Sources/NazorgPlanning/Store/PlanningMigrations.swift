@@ -123,6 +123,16 @@ enum PlanningMigrations {
                     FROM planning_case WHERE closed_at IS NOT NULL;
                 """)
         }
+        // Durable timers: per open case, when its next timer that has not fired is due
+        // (milliseconds since 1970), so the timer service finds due cases by an index instead
+        // of loading every case. Empty after migrating: the timer service rebuilds it at start.
+        migrator.registerMigration("v6-timers") { db in
+            try db.execute(sql: """
+                CREATE TABLE planning_timer (
+                    case_id TEXT PRIMARY KEY REFERENCES planning_case(case_id), due_ms INTEGER NOT NULL);
+                CREATE INDEX planning_timer_by_due ON planning_timer (due_ms);
+                """)
+        }
         return migrator
     }
 }

@@ -20,6 +20,9 @@ public struct PlanningChange: Sendable {
     /// Why the input changed nothing, as a code that may be logged (an unknown withdrawn
     /// notice, a release without a case); nil when it was simply applied.
     public var ignoredBecause: String?
+    /// The timers of each case the change wrote, as its state now implies them: the store
+    /// keeps when the next one is due (see ``CaseTimers``).
+    public var timers: [CaseTimers] = []
 
     public init(upsertCases: [CaseRecord] = [], upsertTasks: [TaskRecord] = [], upsertNotices: [NoticeRecord] = [],
                 outbox: [OutboxEvent] = [], upsertEscalations: [EscalationRecord] = [], notes: [CaseNote] = [],
@@ -104,6 +107,15 @@ public protocol PlanningStore: Sendable {
     /// Open cases whose person was released on or before `releasedOnOrBefore`: the ones whose
     /// aftercare period may have ended.
     func openCasesReleased(onOrBefore releasedOnOrBefore: CalendarDate) async throws -> [CaseRecord]
+
+    /// The case with its tasks and notices, as a decision would see it.
+    func caseState(caseId: UUID) async throws -> CaseState?
+    /// Cases with a timer that has not fired and is due at `moment`, earliest first.
+    func casesWithTimersDue(at moment: Date, limit: Int) async throws -> [UUID]
+    /// Recomputes when the next timer of each case is due, from its state (`nil`: every
+    /// case, as at start-up; closed cases have none). Returns how many cases have one.
+    @discardableResult
+    func refreshTimers(caseIds: [UUID]?, _ timers: @escaping @Sendable (CaseState) -> [DueTimer]) async throws -> Int
 }
 
 extension PlanningStore {

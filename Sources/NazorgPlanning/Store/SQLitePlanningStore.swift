@@ -76,6 +76,8 @@ public final class SQLitePlanningStore: PlanningStore {
         }
         try db.execute(sql: "INSERT INTO processed_event (event_id, processed_at) VALUES (?, ?)",
                        arguments: [input.eventId, processedAt])
+        // After the input is recorded: a timer that fired now is not the next one.
+        for timers in change.timers { try saveNextTimer(timers, db) }
         return change.ignoredBecause.map(PlanningOutcome.ignored) ?? .applied
     }
 

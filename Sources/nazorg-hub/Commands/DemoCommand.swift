@@ -33,6 +33,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Directory of partner policies (YAML).")
     var policies = "Contracts/policies"
 
+    @Option(name: .long, help: "Municipality profiles (YAML) for planning; partner ids must be the demo's (default: the standard profile).")
+    var profiles: String?
+
     @OptionGroup var tracing: TracingOptions
 
     func run() async throws {
@@ -55,7 +58,10 @@ struct DemoCommand: AsyncParsableCommand {
         let assemblies = [
             try MonitoringService.make(options: options("monitoring", 0), logger: logger),
             try IntakeService.make(options: options("intake", 1), pseudonymizer: pseudonymizer, logger: logger),
-            try PlanningService.make(options: options("planning", 2), directory: directory, logger: logger),
+            try PlanningService.make(options: options("planning", 2), directory: directory, logger: logger,
+                                     settings: PlanningSettings(profiles: try profiles.map {
+                                         try MunicipalityProfiles(contentsOf: $0, directory: directory)
+                                     })),
             try FilterService.make(options: options("filter", 3), policies: PolicySet.load(directory: policies),
                                    partnerIDs: partnerIDs, logger: logger),
             try AdaptersService.make(options: options("adapters", 4), directory: directory, httpClient: http.client, logger: logger),

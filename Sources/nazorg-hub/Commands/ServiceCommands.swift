@@ -44,16 +44,26 @@ struct PlanningCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "planning", abstract: "Run the planning service (cases and tasks).")
     @OptionGroup var common: CommonServiceOptions
     @OptionGroup var files: ContractFileOptions
-    @Option(help: "Days after release a case stays open at most (the aftercare period).")
-    var aftercareDays = Planner.defaultAftercareDays
+    @Option(help: "Days after release a case stays open at most (the aftercare period; default 180). Without --profiles only.")
+    var aftercareDays: Int?
+    @Option(help: "Municipality profiles (YAML, see deploy/profiles.example.yaml): deadlines, response times, aftercare period, measures.")
+    var profiles: String?
+    @Option(help: "Seconds between two runs of the timers (not accepted, overdue, plan missing, release day, first contact, consent).")
+    var timerInterval: Double = 60
     @Option(help: "Coordinator and RCN accounts (YAML: token hashes, scopes as municipality codes, safety regions VRxx or *). Without it the coordinator API and page are not served.")
     var callers: String?
     @Option(help: "The coordinator API's contract, served at /openapi.yaml.")
     var openapi = "Contracts/openapi/planning.yaml"
 
     func validate() throws {
-        guard (1...3_650).contains(aftercareDays) else {
+        if let aftercareDays, !(1...3_650).contains(aftercareDays) {
             throw ValidationError("--aftercare-days must be between 1 and 3650.")
+        }
+        if aftercareDays != nil, profiles != nil {
+            throw ValidationError("--aftercare-days and --profiles exclude each other: set aftercareDays in the profiles file.")
+        }
+        guard timerInterval.isFinite, (0.1...86_400).contains(timerInterval) else {
+            throw ValidationError("--timer-interval must be between 0.1 and 86400 seconds.")
         }
     }
 
@@ -62,9 +72,13 @@ struct PlanningCommand: AsyncParsableCommand {
         let api = try callers.map {
             try CoordinatorAPISettings.load(callersFile: $0, policiesDirectory: files.policies, openAPIFile: openapi)
         }
+        let directory = try PartnerDirectory(contentsOf: files.partners)
+        // A bad profiles file stops planning here, before anything runs.
+        let settings = PlanningSettings(aftercareDays: aftercareDays ?? Planner.defaultAftercareDays,
+                                        profiles: try profiles.map { try MunicipalityProfiles(contentsOf: $0, directory: directory) },
+                                        timerCheckInterval: .milliseconds(Int64(timerInterval * 1000)), api: api)
         let assembly = try PlanningService.make(options: common.serviceOptions(service: "planning", defaultPort: DefaultPort.planning),
-                                                directory: PartnerDirectory(contentsOf: files.partners), logger: logger,
-                                                settings: PlanningSettings(aftercareDays: aftercareDays, api: api))
+                                                directory: directory, logger: logger, settings: settings)
         try await runUntilSignalled([assembly], logger: logger)
     }
 }

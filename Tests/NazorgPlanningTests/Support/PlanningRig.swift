@@ -47,11 +47,14 @@ final class PlanningRig {
         engine = PlanningEngine(store: store, planner: planner, publisher: publisher, logger: logger, now: { [clock] in clock.now })
     }
 
-    /// A new store and engine on the same file, as after a crash; the closure timer runs at start.
+    /// A new store and engine on the same file, as after a crash; the closure timer runs at
+    /// start, and the timer service rebuilds its timers and fires what is due.
     func restart() async throws {
         store = try SQLitePlanningStore(path: path)
         engine = PlanningEngine(store: store, planner: planner, publisher: publisher, logger: logger, now: { [clock] in clock.now })
         try await engine.closeDueCases()
+        try await engine.rebuildTimers()
+        try await engine.fireDueTimers()
         try await drain()
     }
 
@@ -106,9 +109,10 @@ final class PlanningRig {
         try await drain()
     }
 
-    /// The closure timer's run at the clock's time.
+    /// The closure timer's and the timer service's run at the clock's time.
     func tick() async throws {
         try await engine.closeDueCases()
+        try await engine.fireDueTimers()
         try await drain()
     }
 
