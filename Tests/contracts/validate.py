@@ -132,11 +132,26 @@ def semantic_problems(event_type: str, payload) -> list[str]:
         if len(domains) != len(set(domains)):
             problems.append("$.needs: need domains must be unique")
     problems += notice_problems(event_type, payload)
+    problems += measure_problems(event_type, payload)
     for path, container in (("$.person", payload.get("person")), ("$.subject", payload.get("subject"))):
         if isinstance(container, dict) and isinstance(container.get("bsn"), str) \
                 and re.fullmatch(r"[0-9]{9}", container["bsn"]) and not elfproef(container["bsn"]):
             problems.append(f"{path}.bsn: fails the elfproef")
     return problems
+
+
+# The basisvoorwaarde each alternative measure protects (AlternativeMeasure.domain in Swift).
+MEASURE_DOMAINS = {"rent-continuation": "housing", "benefit-revival": "income", "kostendelersnorm-exemption": "income"}
+
+
+def measure_problems(event_type: str, payload: dict) -> list[str]:
+    """A measure task's domain is the basisvoorwaarde its measure protects."""
+    if event_type not in ("TaskAssigned", "TaskOffered"):
+        return []
+    expected = MEASURE_DOMAINS.get(payload.get("measure"))
+    if expected and payload.get("domain") is not None and payload.get("domain") != expected:
+        return [f"$.domain: a {payload['measure']} task's domain is {expected}"]
+    return []
 
 
 def calendar_date(value) -> date | None:
