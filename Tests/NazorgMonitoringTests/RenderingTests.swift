@@ -16,6 +16,14 @@ struct RenderingTests {
         #expect(html.contains("<td>test-schuldhulp</td>"))
     }
 
+    /// A reason without a Dutch label would show its code to RCN staff.
+    @Test func everyEscalationReasonHasADutchLabel() {
+        let html = DashboardPage.render(Feed.standardSummary, generatedAt: Date(timeIntervalSince1970: 0))
+        for reason in MonitoringSummary.escalationReasons {
+            #expect(!html.contains("<td>\(reason)</td>"), "no Dutch label for \(reason)")
+        }
+    }
+
     @Test func metricsEscapeLabelValuesAndKeepTheirTypes() {
         var summary = Feed.standardSummary
         summary.tasksByPartner = ["we\"ird": ["assigned": 2]]

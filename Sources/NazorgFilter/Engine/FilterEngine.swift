@@ -94,7 +94,8 @@ public struct FilterEngine: BatchEventHandler {
                 try await recordBreach(escalation, envelope: envelope, into: &out)
             }
             try observe(into: &out, FlowObserved(observing: escalation), envelope)
-        case .caseOpened, .taskStatusChanged, .caseClosed, .releaseDayRecorded, .caseHandedOver:
+        case .caseOpened, .taskStatusChanged, .caseClosed, .releaseDayRecorded, .caseHandedOver, .escalationUpdated,
+             .cooperationRecorded:
             try observe(into: &out, try FlowObserved(observingCaseEvent: event), envelope)
         case .consentGiven:
             // The order in which statements arrive decides, never a time inside them: one

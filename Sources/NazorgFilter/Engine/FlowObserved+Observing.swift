@@ -31,7 +31,8 @@ extension FlowObserved {
 
     init(observing escalation: EscalationRaised) {
         self.init(observationId: "", sourceEventType: .escalationRaised, subjectId: escalation.subjectId,
-                  caseId: escalation.caseId, taskId: escalation.taskId, reason: escalation.reason, occurredAt: Date())
+                  municipality: escalation.municipality, caseId: escalation.caseId, taskId: escalation.taskId,
+                  domain: escalation.domain, partnerId: escalation.partnerId, reason: escalation.reason, occurredAt: Date())
     }
 
     /// The other case events, which the filter only observes.
@@ -63,6 +64,15 @@ extension FlowObserved {
             self.init(observationId: "", sourceEventType: .caseHandedOver, subjectId: handedOver.subjectId,
                       municipality: handedOver.fromMunicipality, caseId: handedOver.caseId,
                       toMunicipality: handedOver.toMunicipality, occurredAt: Date())
+        case .escalationUpdated:
+            // Counted only: who acted and any note stay in planning.
+            let updated = try event.decode(EscalationUpdated.self)
+            self.init(observationId: "", sourceEventType: .escalationUpdated, subjectId: updated.subjectId,
+                      municipality: updated.municipality, caseId: updated.caseId, occurredAt: Date())
+        case .cooperationRecorded:
+            let recorded = try event.decode(CooperationRecorded.self)
+            self.init(observationId: "", sourceEventType: .cooperationRecorded, subjectId: recorded.subjectId,
+                      municipality: recorded.municipality, caseId: recorded.caseId, occurredAt: Date())
         default:
             throw PoisonEvent(reason: "unexpected-type", detail: "the filter does not observe \(event.envelope.type.rawValue)")
         }

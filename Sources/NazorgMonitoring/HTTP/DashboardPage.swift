@@ -14,6 +14,10 @@ public enum DashboardPage {
         "task-rejected": "Taak afgewezen", "deadline-missed": "Termijn verstreken", "unannounced-release": "Onaangekondigd ontslag",
         "no-partner": "Geen partner", "awaiting-consent": "Wacht op toestemming",
         "delivery-failed": "Niet afgeleverd (geweigerd of dead letter)", "disclosure-denied": "Geen beleid voor verstrekking",
+        "possible-data-breach": "Mogelijk datalek", "not-accepted": "Niet geaccepteerd binnen reactietermijn",
+        "plan-missing": "D&R-plan ontbreekt", "release-day-open": "Ontslagdag met open basisvoorwaarden",
+        "first-contact-missed": "Eerste gesprek niet gevoerd", "consent-timeout": "Te lang wachten op toestemming",
+        "hot-potato": "Hete aardappel",
         "unknown": "Onbekend",
     ]
 
