@@ -1,4 +1,5 @@
 import Foundation
+import NazorgRuntime
 
 /// The dashboard for RCN staff: one self-refreshing HTML page, no scripts, no personal
 /// data (the read model holds none). Every value is escaped, partner ids included.
@@ -92,19 +93,7 @@ public enum DashboardPage {
 
     /// Escapes text for HTML element content and quoted attribute values.
     public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
+        HTMLText.escape(text)
     }
 
     private static func timestamp(_ date: Date) -> String {

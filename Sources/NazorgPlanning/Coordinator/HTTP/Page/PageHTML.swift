@@ -1,4 +1,5 @@
 import Foundation
+import NazorgRuntime
 import NazorgContracts
 
 /// The frame and the small parts every coordinator page shares. Every value that did not
@@ -6,19 +7,7 @@ import NazorgContracts
 enum PageHTML {
     /// Escapes text for HTML element content and quoted attribute values.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
+        HTMLText.escape(text)
     }
 
     /// A whole page. `session` is nil on the login page; signed in, the header names the
