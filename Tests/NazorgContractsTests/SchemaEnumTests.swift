@@ -58,6 +58,7 @@ let schemaEnums: [SchemaEnum] = [
     SchemaEnum(EscalationRaised.Reason.self, "flow-observed.json", "/properties/reason"),
     SchemaEnum(Domain.self, "escalation-raised.json", "/properties/domain"),
     SchemaEnum(EscalationUpdated.Status.self, "escalation-updated.json", "/properties/status"),
+    SchemaEnum(EscalationUpdated.Status.self, "flow-observed.json", "/properties/escalationStatus"),
     SchemaEnum(CooperationRecorded.Cooperation.self, "cooperation-recorded.json", "/properties/cooperation"),
     SchemaEnum(CaseClosed.Reason.self, "case-closed.json", "/properties/reason"),
     SchemaEnum(CaseClosed.CoordinatorReason.self, "case-closed.json", "/properties/coordinatorReason"),

@@ -34,6 +34,8 @@ public struct TaskRevised: EventPayload, SubjectKeyed {
     public var dueAt: Date?
     public var urgent: Bool
     public var expectedReleaseDate: CalendarDate?
+    /// The alternative measure a `measure` task carries out.
+    public var measure: AlternativeMeasure?
     public var reason: Reason
     public var revisedAt: Date
 
@@ -56,6 +58,7 @@ public struct TaskRevised: EventPayload, SubjectKeyed {
         self.dueAt = task.dueAt
         self.urgent = task.urgent
         self.expectedReleaseDate = task.expectedReleaseDate
+        self.measure = task.measure
         self.reason = reason
         self.revisedAt = revisedAt
     }
@@ -65,6 +68,6 @@ public struct TaskRevised: EventPayload, SubjectKeyed {
         TaskAssigned(taskId: taskId, caseId: caseId, subjectId: subjectId, municipality: municipality, prisonCode: prisonCode,
                      person: person, taskType: taskType, domain: domain, details: details, remark: remark,
                      partnerId: partnerId, partnerRole: partnerRole, deadline: deadline, dueAt: dueAt, urgent: urgent,
-                     expectedReleaseDate: expectedReleaseDate, assignedAt: revisedAt)
+                     expectedReleaseDate: expectedReleaseDate, measure: measure, assignedAt: revisedAt)
     }
 }

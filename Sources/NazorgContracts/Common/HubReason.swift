@@ -3,6 +3,9 @@
 public enum HubReason {
     /// The task's basisvoorwaarde needs the person's consent, which is not (or no longer) given.
     public static let consentMissing = "consent-missing"
+    /// The coordinator recorded that the person declines aftercare or cannot be reached:
+    /// partners acting on consent receive nothing new until cooperation is recorded again.
+    public static let noCooperation = "no-cooperation"
     /// No policy allows disclosing this task to the partner's role.
     public static let noPolicy = "no-policy"
     /// The record could not be processed and went to the dead-letter topic.

@@ -16,6 +16,13 @@ public struct FlowObserved: EventPayload, SubjectKeyed {
     public var status: TaskStatus?
     /// The escalation's reason, for EscalationRaised observations.
     public var reason: EscalationRaised.Reason?
+    /// The escalation, for EscalationRaised and EscalationUpdated observations, so an update
+    /// can be matched with what it updates.
+    public var escalationId: String?
+    /// Where the escalation stands, for EscalationUpdated observations.
+    public var escalationStatus: EscalationUpdated.Status?
+    /// The person's cooperation as the coordinator recorded it, for CooperationRecorded observations.
+    public var cooperation: CooperationRecorded.Cooperation?
     /// Why the task ended early, for TaskWithdrawn observations.
     public var withdrawalReason: TaskWithdrawn.Reason?
     /// How the person left, for ReleaseDayRecorded observations.
@@ -39,6 +46,9 @@ public struct FlowObserved: EventPayload, SubjectKeyed {
         partnerId: String? = nil,
         status: TaskStatus? = nil,
         reason: EscalationRaised.Reason? = nil,
+        escalationId: String? = nil,
+        escalationStatus: EscalationUpdated.Status? = nil,
+        cooperation: CooperationRecorded.Cooperation? = nil,
         withdrawalReason: TaskWithdrawn.Reason? = nil,
         releaseType: Released.ReleaseType? = nil,
         unannounced: Bool? = nil,
@@ -56,6 +66,9 @@ public struct FlowObserved: EventPayload, SubjectKeyed {
         self.partnerId = partnerId
         self.status = status
         self.reason = reason
+        self.escalationId = escalationId
+        self.escalationStatus = escalationStatus
+        self.cooperation = cooperation
         self.withdrawalReason = withdrawalReason
         self.releaseType = releaseType
         self.unannounced = unannounced

@@ -11,6 +11,8 @@ public struct TaskUpdated: EventPayload {
     public var partnerId: String
     public var taskType: TaskType
     public var domain: Domain?
+    /// The alternative measure a `measure` task carries out.
+    public var measure: AlternativeMeasure?
     public var reason: TaskRevised.Reason
     public var urgent: Bool
     public var dueAt: Date?
@@ -25,12 +27,13 @@ public struct TaskUpdated: EventPayload {
     public init(updateId: String, taskId: String, partnerId: String, taskType: TaskType, domain: Domain?,
                 reason: TaskRevised.Reason, urgent: Bool, dueAt: Date?, deadline: CalendarDate?,
                 deadlinePrecision: DeadlinePrecision?, details: NeedDetails?, remark: String?,
-                processingActivityId: String, subject: TaskOffered.Subject) {
+                processingActivityId: String, subject: TaskOffered.Subject, measure: AlternativeMeasure? = nil) {
         self.updateId = updateId
         self.taskId = taskId
         self.partnerId = partnerId
         self.taskType = taskType
         self.domain = domain
+        self.measure = measure
         self.reason = reason
         self.urgent = urgent
         self.dueAt = dueAt

@@ -51,10 +51,11 @@ struct PartnerDisclosure: Sendable {
             let view = PartnerView(task: task, policy: policy, partnerSubjectId: partnerSubjectId)
             let offer = TaskOffered(offerId: DeterministicID.string("offer", sourceEventId, task.partnerId), taskId: task.taskId,
                                     partnerId: task.partnerId, taskType: task.taskType, domain: task.domain,
-                                    measure: task.measure, details: view.details, remark: view.remark, urgent: task.urgent, dueAt: view.dueAt,
+                                    measure: task.measure, details: view.details, remark: view.remark, urgent: task.urgent,
+                                    dueAt: view.dueAt,
                                     deadline: view.deadline, deadlinePrecision: view.deadlinePrecision,
                                     processingActivityId: policy.processingActivityId, subject: view.subject)
-            return (.offered(offer), view.disclosedFields(of: task, extra: task.measure == nil ? [] : ["measure"]))
+            return (.offered(offer), view.disclosedFields(of: task))
         }
     }
 
@@ -69,7 +70,8 @@ struct PartnerDisclosure: Sendable {
                                      domain: task.domain, reason: revision.reason, urgent: task.urgent, dueAt: view.dueAt,
                                      deadline: view.deadline, deadlinePrecision: view.deadlinePrecision,
                                      details: view.details, remark: view.remark,
-                                     processingActivityId: context.policy.processingActivityId, subject: view.subject)
+                                     processingActivityId: context.policy.processingActivityId, subject: view.subject,
+                                     measure: task.measure)
             return (.updated(update), view.disclosedFields(of: task, extra: ["reason"]))
         }
     }

@@ -26,6 +26,7 @@ struct PartnerView: Sendable {
     func disclosedFields(of task: TaskAssigned, extra: [String] = []) -> [String] {
         var fields = ["taskId", "taskType"]
         if task.domain != nil { fields.append("domain") }
+        if task.measure != nil { fields.append("measure") }
         fields += extra
         fields.append("urgent")
         if dueAt != nil { fields.append("dueAt") }

@@ -17,7 +17,10 @@ extension FilterEngine {
         let history = try await history(taskId: task.taskId, partnerId: task.partnerId)
         guard history.isOpen else {
             if !history.offered, let parked = try await store.parked(taskId: task.taskId, partnerId: task.partnerId) {
-                try await store.revise(parked: parked.sourceEventId, to: task)
+                var latest = task
+                // A revision that names no measure keeps the one the task was assigned with.
+                latest.measure = latest.measure ?? parked.task.measure
+                try await store.revise(parked: parked.sourceEventId, to: latest)
                 logger.info("revision kept for a task waiting for consent", metadata: metadata)
                 return .awaitingConsent
             }
@@ -33,10 +36,16 @@ extension FilterEngine {
             logger.debug("transfer not told: the policy does not give the prison", metadata: metadata)
             return .denied
         }
-                // An update carries the person's data again: on consent only while it stands.
+        // An update carries the person's data again: on consent only while it stands, and
+        // only while the person cooperates. Withheld, the update is dropped, not kept for
+        // later: the partner was told nothing new, and the next revision brings it up to date.
         if policy.needsConsent {
             guard let domain = task.domain, try await hasConsent(subjectId: task.subjectId, domain: domain) else {
                 logger.info("update not sent: consent no longer stands", metadata: metadata)
+                return .denied
+            }
+            guard try await cooperates(subjectId: task.subjectId, caseId: task.caseId) else {
+                logger.info("update not sent: the person does not cooperate now", metadata: metadata)
                 return .denied
             }
         }

@@ -25,8 +25,9 @@ extension FilterEngine {
                                               trace: trace.child())
     }
 
-    /// Tells planning about every task parked before `cutoff` and not reported yet.
-    /// Returns how many were reported.
+    /// Tells planning about every task parked before `cutoff` and not reported yet, with
+    /// the reason it waits: `consent-missing`, or `no-cooperation` while the person declines
+    /// aftercare or cannot be reached. Returns how many were reported.
     @discardableResult
     public func reportLongWaits(parkedBefore cutoff: Date) async throws -> Int {
         var reported = 0
@@ -37,7 +38,11 @@ extension FilterEngine {
                 // Claimed first: consent arriving meanwhile then sees the claim and reports `offered`.
                 guard try await store.claimForReport(parked.sourceEventId) else { continue }
                 do {
-                    try await reportStatusNow(.awaitingConsent, reason: HubReason.consentMissing, of: parked.task,
+                    // The reason says what the task waits for now; it may later wait for the other.
+                    let cooperating = try await store.cooperates(subjectId: parked.task.subjectId, caseId: parked.task.caseId)
+                    try await reportStatusNow(.awaitingConsent,
+                                              reason: cooperating ? HubReason.consentMissing : HubReason.noCooperation,
+                                              of: parked.task,
                                               sourceEventId: parked.sourceEventId,
                                               trace: TraceParent(parked.traceparent) ?? .random())
                 } catch {

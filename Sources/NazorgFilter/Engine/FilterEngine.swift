@@ -33,7 +33,7 @@ public struct FilterEngine: BatchEventHandler {
     /// Records each disclosure decision as a span (``traceDecision(partnerId:role:sourceEventId:trace:_:)``).
     let tracer: HubTracer
     /// The store's answers for the batch being staged (see ``prepare(_:)``).
-    private let snapshot = BatchSnapshot()
+    let snapshot = BatchSnapshot()
     /// Messages staged and not yet in the store (see ``PendingDisclosures``).
     let pending = PendingDisclosures()
 
@@ -94,30 +94,21 @@ public struct FilterEngine: BatchEventHandler {
                 try await recordBreach(escalation, envelope: envelope, into: &out)
             }
             try observe(into: &out, FlowObserved(observing: escalation), envelope)
-        case .caseOpened, .taskStatusChanged, .caseClosed, .releaseDayRecorded, .caseHandedOver, .escalationUpdated,
-             .cooperationRecorded:
+        case .cooperationRecorded:
+            let recorded = try event.decode(CooperationRecorded.self)
+            try await record(recorded, envelope: envelope, into: &out, &effect)
+            try observe(into: &out, FlowObserved(observing: recorded), envelope)
+        case .escalationUpdated:
+            try observe(into: &out, FlowObserved(observing: try event.decode(EscalationUpdated.self)), envelope)
+        case .caseOpened, .taskStatusChanged, .caseClosed, .releaseDayRecorded, .caseHandedOver:
             try observe(into: &out, try FlowObserved(observingCaseEvent: event), envelope)
         case .consentGiven:
             // The order in which statements arrive decides, never a time inside them: one
             // partition per person keeps a person's statements in the order intake took them.
             let consent = try event.decode(ConsentGiven.self)
             try await setConsent(subjectId: consent.subjectId, domain: consent.domain, given: true, consentId: consent.consentId)
-            for parked in try await store.parked(subjectId: consent.subjectId, domain: consent.domain) {
-                let trace = TraceParent(parked.traceparent) ?? envelope.traceparent
-                try await traceDecision(partnerId: parked.task.partnerId, role: parked.task.partnerRole,
-                                        sourceEventId: parked.sourceEventId, trace: trace) {
-                    try disclose(parked.task, sourceEventId: parked.sourceEventId, trace: trace, into: &out, &effect)
-                    return .disclosed
-                }
-                // Planning heard the task was waiting: tell it the wait is over. Released now,
-                // so the reporter leaves it alone; it stays parked until its records are
-                // written, so a replay discloses it again.
-                if try await store.release(parked.sourceEventId) {
-                    try reportStatus(.offered, reason: nil, of: parked.task, sourceEventId: parked.sourceEventId, trace: trace,
-                                     into: &out)
-                }
-                effect.unparked.append(parked.sourceEventId)
-            }
+            try await unpark(try await store.parked(subjectId: consent.subjectId, domain: consent.domain), envelope: envelope,
+                             into: &out, &effect)
         case .consentWithdrawn:
             let withdrawal = try event.decode(ConsentWithdrawn.self)
             try await setConsent(subjectId: withdrawal.subjectId, domain: withdrawal.domain, given: false,
@@ -144,16 +135,6 @@ public struct FilterEngine: BatchEventHandler {
     private func isProcessed(_ eventId: String) async throws -> Bool {
         if let known = snapshot.isProcessed(eventId) { return known }
         return try await store.isProcessed(eventId)
-    }
-
-    func hasConsent(subjectId: String, domain: Domain) async throws -> Bool {
-        if let known = snapshot.hasConsent(subjectId: subjectId, domain: domain) { return known }
-        return try await store.hasConsent(subjectId: subjectId, domain: domain)
-    }
-
-    private func setConsent(subjectId: String, domain: Domain, given: Bool, consentId: String) async throws {
-        try await store.setConsent(subjectId: subjectId, domain: domain, given: given, consentId: consentId)
-        snapshot.setConsent(subjectId: subjectId, domain: domain, given: given)
     }
 
     /// Marks the batch's events handled, removes the tasks it disclosed from the parked ones
@@ -191,12 +172,16 @@ public struct FilterEngine: BatchEventHandler {
                              into: &out)
             return .denied
         }
-        if policy.needsConsent, let domain = task.domain, try await !hasConsent(subjectId: task.subjectId, domain: domain) {
-            // Reported to planning by `reportLongWaits` once it waited past the grace period:
-            // the consent of the same plan is often on its way on the consent topic.
-            try await store.park(ParkedTask(sourceEventId: sourceEventId, task: task, traceparent: trace.description))
-            logger.info("disclosure waits for consent", metadata: metadata)
-            return .awaitingConsent
+        if policy.needsConsent, let domain = task.domain {
+            let consented = try await hasConsent(subjectId: task.subjectId, domain: domain)
+            let cooperating = try await cooperates(subjectId: task.subjectId, caseId: task.caseId)
+            if !consented || !cooperating {
+                // Reported to planning by `reportLongWaits` once it waited past the grace period:
+                // the consent of the same plan is often on its way on the consent topic.
+                try await store.park(ParkedTask(sourceEventId: sourceEventId, task: task, traceparent: trace.description))
+                logger.info(consented ? "disclosure waits for cooperation" : "disclosure waits for consent", metadata: metadata)
+                return .awaitingConsent
+            }
         }
         try disclose(task, sourceEventId: sourceEventId, trace: trace, into: &out, &effect)
         return .disclosed

@@ -29,10 +29,27 @@ extension FlowObserved {
                   occurredAt: Date())
     }
 
+    /// A hot potato's other organisations and time lost stay in planning; the partner named is
+    /// the task's.
     init(observing escalation: EscalationRaised) {
         self.init(observationId: "", sourceEventType: .escalationRaised, subjectId: escalation.subjectId,
                   municipality: escalation.municipality, caseId: escalation.caseId, taskId: escalation.taskId,
-                  domain: escalation.domain, partnerId: escalation.partnerId, reason: escalation.reason, occurredAt: Date())
+                  domain: escalation.domain, partnerId: escalation.partnerId, reason: escalation.reason,
+                  escalationId: escalation.escalationId, occurredAt: Date())
+    }
+
+    /// Where the escalation stands; not who acted, nor the note.
+    init(observing update: EscalationUpdated) {
+        self.init(observationId: "", sourceEventType: .escalationUpdated, subjectId: update.subjectId,
+                  municipality: update.municipality, caseId: update.caseId, escalationId: update.escalationId,
+                  escalationStatus: update.status, occurredAt: Date())
+    }
+
+    /// The cooperation code; not who recorded it.
+    init(observing recorded: CooperationRecorded) {
+        self.init(observationId: "", sourceEventType: .cooperationRecorded, subjectId: recorded.subjectId,
+                  municipality: recorded.municipality, caseId: recorded.caseId, cooperation: recorded.cooperation,
+                  occurredAt: Date())
     }
 
     /// The other case events, which the filter only observes.
@@ -64,15 +81,6 @@ extension FlowObserved {
             self.init(observationId: "", sourceEventType: .caseHandedOver, subjectId: handedOver.subjectId,
                       municipality: handedOver.fromMunicipality, caseId: handedOver.caseId,
                       toMunicipality: handedOver.toMunicipality, occurredAt: Date())
-        case .escalationUpdated:
-            // Counted only: who acted and any note stay in planning.
-            let updated = try event.decode(EscalationUpdated.self)
-            self.init(observationId: "", sourceEventType: .escalationUpdated, subjectId: updated.subjectId,
-                      municipality: updated.municipality, caseId: updated.caseId, occurredAt: Date())
-        case .cooperationRecorded:
-            let recorded = try event.decode(CooperationRecorded.self)
-            self.init(observationId: "", sourceEventType: .cooperationRecorded, subjectId: recorded.subjectId,
-                      municipality: recorded.municipality, caseId: recorded.caseId, occurredAt: Date())
         default:
             throw PoisonEvent(reason: "unexpected-type", detail: "the filter does not observe \(event.envelope.type.rawValue)")
         }

@@ -23,13 +23,16 @@ public struct PolicySet: Sendable {
 
     /// The policy that governs `task`: its partner's role's. A screening or first-contact
     /// task is the municipality coordinator's work; assigned to another role it gets none.
+    /// An alternative measure is disclosed like a delivery of its basisvoorwaarde.
     public func policy(for task: TaskAssigned) -> PartnerPolicy? {
         policy(for: task.partnerRole, taskType: task.taskType)
     }
 
     public func policy(for role: PartnerRole, taskType: TaskType) -> PartnerPolicy? {
-        if taskType != .deliver && role != .municipalityCoordinator { return nil }
-        return policies[role]
+        switch taskType {
+        case .deliver, .measure: return policies[role]
+        case .screen, .firstContact: return role == .municipalityCoordinator ? policies[role] : nil
+        }
     }
 
     /// Parses one policy document; `name` is used in error messages.

@@ -1,9 +1,11 @@
+import Foundation
 import NazorgContracts
 import Synchronization
 
 /// What the filter's store said, read once per batch, about the batch's events and people:
-/// which events were handled before, and every consent of the people concerned. Staging
-/// reads here instead of going to SQLite per event; a consent staged in the batch updates it.
+/// which events were handled before, and every consent and withheld cooperation of the
+/// people concerned. Staging reads here instead of going to SQLite per event; a consent or
+/// cooperation staged in the batch updates it.
 ///
 /// Only the one consumer service of a filter stages, one batch after another, so a snapshot
 /// is never read by two batches at once.
@@ -15,6 +17,8 @@ final class BatchSnapshot: Sendable {
         /// Subjects asked about, and their consents per basisvoorwaarde.
         var askedSubjects: Set<String> = []
         var consents: [String: Set<Domain>] = [:]
+        /// Per subject, the cases in which the person declines aftercare or cannot be reached.
+        var withheldCooperation: [String: Set<UUID>] = [:]
     }
 
     private let contents = Mutex<Contents?>(nil)
@@ -34,6 +38,27 @@ final class BatchSnapshot: Sendable {
         contents.withLock { contents in
             guard let contents, contents.askedSubjects.contains(subjectId) else { return nil }
             return contents.consents[subjectId]?.contains(domain) == true
+        }
+    }
+
+    /// Whether the person cooperates in the case (nothing recorded counts as cooperating);
+    /// nil when the snapshot does not know the person.
+    func cooperates(subjectId: String, caseId: UUID) -> Bool? {
+        contents.withLock { contents in
+            guard let contents, contents.askedSubjects.contains(subjectId) else { return nil }
+            return contents.withheldCooperation[subjectId]?.contains(caseId) != true
+        }
+    }
+
+    /// Keeps the snapshot true after a cooperation record was stored.
+    func setCooperation(subjectId: String, caseId: UUID, cooperates: Bool) {
+        contents.withLock { contents in
+            guard contents?.askedSubjects.contains(subjectId) == true else { return }
+            if cooperates {
+                contents?.withheldCooperation[subjectId]?.remove(caseId)
+            } else {
+                contents?.withheldCooperation[subjectId, default: []].insert(caseId)
+            }
         }
     }
 

@@ -9,8 +9,8 @@ public struct ParkedTask: Sendable, Equatable {
     public var traceparent: String
 }
 
-/// The filter's durable state: consent per person and basisvoorwaarde, tasks waiting for
-/// consent, what was sent to which partner about which task (``DisclosureMemory``), and
+/// The filter's durable state: consent per person and basisvoorwaarde, the person's
+/// cooperation per case (``FilterStore+Cooperation.swift``), tasks waiting for consent, what was sent to which partner about which task (``DisclosureMemory``), and
 /// which inputs are fully handled. SQLite through GRDB (off the cooperative pool).
 public final class FilterStore: Sendable {
     let database: DatabasePool
@@ -56,11 +56,20 @@ public final class FilterStore: Sendable {
             }
             try db.execute(sql: "CREATE INDEX parked_task_by_task ON parked_task (task_id, partner_id)")
         }
+        // The person's cooperation as the coordinator last recorded it, per case: while it is
+        // declines-aftercare or unreachable, consent-based partners receive nothing new.
+        migrator.registerMigration("v4-cooperation") { db in
+            try db.execute(sql: """
+                CREATE TABLE cooperation (
+                    subject_id TEXT NOT NULL, case_id TEXT NOT NULL, cooperation TEXT NOT NULL, event_id TEXT NOT NULL,
+                    changed_at TEXT NOT NULL, PRIMARY KEY (subject_id, case_id));
+                """)
+        }
         try migrator.migrate(database)
     }
 
-    /// Reads, in one transaction, which of `eventIds` were handled and every consent of
-    /// `subjects`.
+    /// Reads, in one transaction, which of `eventIds` were handled and every consent and
+    /// withheld cooperation of `subjects`.
     func snapshot(eventIds: [String], subjects: [String]) async throws -> BatchSnapshot.Contents {
         try await database.read { db in
             var contents = BatchSnapshot.Contents(askedEvents: Set(eventIds), askedSubjects: Set(subjects))
@@ -77,6 +86,13 @@ public final class FilterStore: Sendable {
                 for row in rows {
                     guard let domain = Domain(rawValue: row["domain"]) else { continue }
                     contents.consents[row["subject_id"], default: []].insert(domain)
+                }
+                let withheld = try Row.fetchAll(db, sql: """
+                    SELECT subject_id, case_id FROM cooperation WHERE cooperation != ? AND subject_id IN (\(marks))
+                    """, arguments: StatementArguments([CooperationRecorded.Cooperation.cooperating.rawValue] + Array(chunk)))
+                for row in withheld {
+                    guard let caseId = UUID(uuidString: row["case_id"]) else { continue }
+                    contents.withheldCooperation[row["subject_id"], default: []].insert(caseId)
                 }
             }
             return contents
@@ -213,7 +229,7 @@ public final class FilterStore: Sendable {
         }
     }
 
-    private static func parkedTask(_ row: Row) throws -> ParkedTask {
+    static func parkedTask(_ row: Row) throws -> ParkedTask {
         ParkedTask(sourceEventId: row["source_event_id"], task: try TaskAssigned.decodedJSON(row["payload"]),
                    traceparent: row["traceparent"])
     }

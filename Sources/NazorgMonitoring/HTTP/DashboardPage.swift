@@ -16,10 +16,9 @@ public enum DashboardPage {
         "no-partner": "Geen partner", "awaiting-consent": "Wacht op toestemming",
         "delivery-failed": "Niet afgeleverd (geweigerd of dead letter)", "disclosure-denied": "Geen beleid voor verstrekking",
         "possible-data-breach": "Mogelijk datalek", "not-accepted": "Niet geaccepteerd binnen reactietermijn",
-        "plan-missing": "D&R-plan ontbreekt", "release-day-open": "Ontslagdag met open basisvoorwaarden",
-        "first-contact-missed": "Eerste gesprek niet gevoerd", "consent-timeout": "Te lang wachten op toestemming",
-        "hot-potato": "Hete aardappel",
-        "unknown": "Onbekend",
+        "plan-missing": "Geen D&R-plan binnen tien werkdagen", "release-day-open": "Ontslagdag met open basisvoorwaarden",
+        "first-contact-missed": "Geen eerste gesprek na ontslag", "consent-timeout": "Te lang wachten op toestemming",
+        "hot-potato": "Hete aardappel (taak doorgeschoven)", "unknown": "Onbekend",
     ]
 
     public static func render(_ summary: MonitoringSummary, generatedAt: Date) -> String {
@@ -50,6 +49,8 @@ public enum DashboardPage {
             \(figure("Meldingen", summary.notices, id: "notices"))
             \(figure("Open casussen", summary.openCases, id: "open-cases"))
             \(figure("Escalaties", summary.escalations, id: "escalations"))
+            \(figure("Open escalaties", summary.openEscalations, id: "open-escalations"))
+            \(figure("Opgeloste escalaties", summary.resolvedEscalations, id: "resolved-escalations"))
             </section>
 
             """

@@ -13,6 +13,10 @@ public struct MonitoringSummary: Sendable, Equatable, Encodable {
     /// Cases opened and not (yet) closed.
     public var openCases: Int
     public var escalations: Int
+    /// Escalations not resolved yet (acknowledged ones included).
+    public var openEscalations: Int
+    /// Escalations the coordinator (or the hub, when the case closed) resolved.
+    public var resolvedEscalations: Int
     /// Escalations per reason code; every reason in ``escalationReasons`` is present. Tasks
     /// waiting for consent, dead-lettered or refused for good show up here.
     public var escalationsByReason: [String: Int]
@@ -22,11 +26,13 @@ public struct MonitoringSummary: Sendable, Equatable, Encodable {
     public var tasksByPartner: [String: [String: Int]]
 
     public init(notices: Int = 0, noticesByType: [String: Int] = [:], openCases: Int = 0, escalations: Int = 0,
-                escalationsByReason: [String: Int] = [:], tasksByStatus: [String: Int] = [:], tasksByPartner: [String: [String: Int]] = [:]) {
+                openEscalations: Int = 0, resolvedEscalations: Int = 0, escalationsByReason: [String: Int] = [:], tasksByStatus: [String: Int] = [:], tasksByPartner: [String: [String: Int]] = [:]) {
         self.notices = notices
         self.noticesByType = noticesByType
         self.openCases = openCases
         self.escalations = escalations
+        self.openEscalations = openEscalations
+        self.resolvedEscalations = resolvedEscalations
         self.escalationsByReason = escalationsByReason
         self.tasksByStatus = tasksByStatus
         self.tasksByPartner = tasksByPartner
@@ -35,7 +41,8 @@ public struct MonitoringSummary: Sendable, Equatable, Encodable {
     /// The JSON of `GET /api/v1/summary`; per-type notice counts appear only in the
     /// dashboard and the metrics.
     enum CodingKeys: String, CodingKey {
-        case notices, openCases, escalations, escalationsByReason, tasksByStatus, tasksByPartner
+        case notices, openCases, escalations, openEscalations, resolvedEscalations, escalationsByReason, tasksByStatus
+        case tasksByPartner
     }
 
     /// Escalation reasons in display order; `unknown` counts escalations observed without one.

@@ -8,7 +8,8 @@ import NazorgContracts
 /// its effect), and the result does not depend on arrival order: a case is open when it
 /// was opened and not closed, whatever came first; a task's status is the one with the
 /// latest `occurredAt` (ties go to the later stage: awaiting-consent < offered < accepted < rejected, undeliverable < completed); the
-/// partner named by TaskAssigned wins over one named by a status.
+/// partner named by TaskAssigned wins over one named by a status; an escalation is resolved
+/// once an update resolved it, whether the update came before or after it.
 public final class SQLiteMonitoringStore: MonitoringStore {
     private let database: DatabaseQueue
 
@@ -71,6 +72,15 @@ public final class SQLiteMonitoringStore: MonitoringStore {
                 t.column("reason", .text).notNull()
             }
         }
+        // Escalations matched with what became of them: open until resolved.
+        migrator.registerMigration("v3-escalation-status") { db in
+            try db.alter(table: "escalations") { t in t.add(column: "escalation_id", .text) }
+            try db.create(index: "escalations_by_id", on: "escalations", columns: ["escalation_id"])
+            try db.create(table: "escalation_updates") { t in
+                t.primaryKey("escalation_id", .text)
+                t.column("resolved", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 
@@ -113,8 +123,12 @@ public final class SQLiteMonitoringStore: MonitoringStore {
             ])
         case .escalationRaised:
             try db.cachedStatement(sql: insertEscalation).execute(arguments: [
-                o.observationId, o.reason?.rawValue ?? MonitoringSummary.unknownReason,
+                o.observationId, o.reason?.rawValue ?? MonitoringSummary.unknownReason, o.escalationId,
             ])
+        case .escalationUpdated:
+            // Acknowledged is still open; resolved stays resolved, whatever arrives after it.
+            guard let escalationId = o.escalationId, o.escalationStatus == .resolved else { return }
+            try db.cachedStatement(sql: resolveEscalation).execute(arguments: [escalationId])
         default:
             // Notices are counted from `observations`; other types carry
             // nothing the dashboard shows.
@@ -148,7 +162,13 @@ public final class SQLiteMonitoringStore: MonitoringStore {
             status_at = CASE WHEN \(newer) THEN excluded.status_at ELSE tasks.status_at END
         """
 
-    private static let insertEscalation = "INSERT INTO escalations (observation_id, reason) VALUES (?, ?) ON CONFLICT DO NOTHING"
+    private static let insertEscalation = """
+        INSERT INTO escalations (observation_id, reason, escalation_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
+        """
+    private static let resolveEscalation = """
+        INSERT INTO escalation_updates (escalation_id, resolved) VALUES (?, 1)
+        ON CONFLICT(escalation_id) DO UPDATE SET resolved = 1
+        """
 
     /// True when the incoming status is later than the stored one (or there is none).
     private static let newer = """
@@ -190,6 +210,13 @@ public final class SQLiteMonitoringStore: MonitoringStore {
                 let reason: String = row["reason"]
                 summary.escalationsByReason[reason, default: 0] += row["n"] as Int
             }
+
+            // An escalation observed without its id cannot be matched with an update: it counts as open.
+            summary.resolvedEscalations = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM escalations e JOIN escalation_updates u ON u.escalation_id = e.escalation_id
+                WHERE u.resolved = 1
+                """) ?? 0
+            summary.openEscalations = summary.escalations - summary.resolvedEscalations
 
             summary.openCases = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE opened = 1 AND closed = 0") ?? 0
 

@@ -64,6 +64,8 @@ struct MonitoringFeedGenerator {
         for reason in MonitoringSummary.escalationReasons { summary.escalationsByReason[reason] = 0 }
         for (reason, count) in expected.escalations { summary.escalationsByReason[reason.rawValue] = count }
         summary.escalations = expected.escalations.values.reduce(0, +)
+        // The generated escalations name no id, so none can be resolved.
+        summary.openEscalations = summary.escalations
         for status in MonitoringSummary.taskStatuses { summary.tasksByStatus[status] = 0 }
         for (partner, statuses) in expected.tasks {
             var row = Dictionary(uniqueKeysWithValues: MonitoringSummary.taskStatuses.map { ($0, 0) })

@@ -43,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         let traces = try tracing.configuration()
         let cluster = try EmbeddedKafkaCluster(brokers: 3, logger: logger)
         let simulatorPort = port + 10
-        let directory = try Self.demoPartners(webhookBase: "http://127.0.0.1:\(simulatorPort)/partners")
+        let directory = try DemoPartners.directory(webhookBase: "http://127.0.0.1:\(simulatorPort)/partners")
         try createTopics(in: cluster, partners: directory, partitions: nil)
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-demo-\(UUID().uuidString)").path
         func options(_ service: String, _ offset: Int) -> ServiceOptions {
@@ -66,13 +66,14 @@ struct DemoCommand: AsyncParsableCommand {
                                    partnerIDs: partnerIDs, logger: logger),
             try AdaptersService.make(options: options("adapters", 4), directory: directory, httpClient: http.client, logger: logger),
         ]
-        let simulator = PartnerSimulator(client: http.client, adaptersURL: "http://127.0.0.1:\(port + 4)", logger: logger)
+        let simulator = PartnerSimulator(client: http.client, adaptersURL: "http://127.0.0.1:\(port + 4)",
+                                         behaviours: DemoPartners.behaviours, logger: logger)
         let simulatorRouter = Router()
         simulator.addRoutes(to: simulatorRouter)
         let simulatorEndpoint = HTTPEndpoint(host: "127.0.0.1", port: simulatorPort)
         let desk = DeskSimulator(client: http.client, intakeURL: "http://127.0.0.1:\(port + 1)", people: people,
                                  interval: .milliseconds(Int(interval * 1000)),
-                                 municipalities: Self.municipalities, logger: logger)
+                                 municipalities: DemoPartners.municipalities, logger: logger)
         printFlushed("""
             nazorg-hub demo is running (synthetic data only)
               monitoring dashboard  http://127.0.0.1:\(port)/
@@ -87,25 +88,6 @@ struct DemoCommand: AsyncParsableCommand {
                                     simulatorEndpoint.application(router: simulatorRouter, name: "partner-simulator", logger: logger)]
         if let exitAfter { extra.append(StopAfter(delay: .milliseconds(Int(exitAfter * 1000)))) }
         try await runUntilSignalled(assemblies, extra: extra, trailing: [DeskService(desk: desk)], logger: logger)
-    }
-
-    static let municipalities = ["GM0363", "GM0599", "GM0344"]
-
-    /// Partners for three municipalities; webhooks point at the simulator.
-    static func demoPartners(webhookBase: String) throws -> PartnerDirectory {
-        func partner(_ id: String, _ name: String, _ role: PartnerRole, _ domains: [Domain], _ places: [String]) -> PartnerDirectory.Partner {
-            .init(id: id, name: name, role: role, domains: domains, municipalities: places, webhook: "\(webhookBase)/\(id)/tasks")
-        }
-        return try PartnerDirectory(partners: [
-            // Housing differs per municipality, so a person who moves is handed over to another corporation.
-            partner("demo-woningcorporatie", "Woningcorporatie (demo)", .housingCorporation, [.housing], ["GM0363", "GM0344"]),
-            partner("demo-woonstichting", "Woonstichting (demo)", .housingCorporation, [.housing], ["GM0599"]),
-            partner("demo-sociale-dienst", "Sociale dienst (demo)", .socialServices, [.income], ["*"]),
-            partner("demo-schuldhulp", "Schuldhulpverlening (demo)", .debtRelief, [.debts], ["*"]),
-            partner("demo-zorg", "Zorgaanbieder (demo)", .careProvider, [.care], ["*"]),
-            partner("demo-burgerzaken", "Burgerzaken ID-balie (demo)", .civilAffairs, [.id], ["*"]),
-            partner("demo-wijkteam", "Wijkteam netwerk (demo)", .municipalityCoordinator, [.network], ["*"]),
-        ])
     }
 }
 

@@ -6,14 +6,24 @@ import Logging
 import NazorgRuntime
 import Synchronization
 
-/// Simulated partner webhooks for the demo: accepts every task offer, then reports back
-/// through the adapters' status API (accepted, later completed; now and then rejected), and
-/// confirms a retraction with `completed`.
+/// Simulated partner webhooks for the demo: takes every message with a 200, then reports
+/// back through the adapters' status API as the partner's ``DemoPartners/Behaviour`` says
+/// (accepted, later completed, or rejected with a reason; or nothing at all), and confirms a
+/// retraction with `completed` unless the partner never answers.
 struct PartnerSimulator: Sendable {
     let client: HTTPClient
     let adaptersURL: String
+    /// By partner id; a partner not named is dependable.
+    let behaviours: [String: DemoPartners.Behaviour]
     let logger: Logger
     let deliveries = Deliveries()
+
+    /// Synthetic reasons of a partner that rejects often; free text, as a real partner's.
+    static let rejectionReasons = [
+        "Geen passende woning beschikbaar in deze gemeente (demo)",
+        "Wachtlijst gesloten voor deze doelgroep (demo)",
+        "Eerst schuldhulp nodig voordat een huurcontract kan (demo)",
+    ]
 
     final class Deliveries: Sendable {
         private let seen = Mutex<Set<String>>([])
@@ -30,9 +40,12 @@ struct PartnerSimulator: Sendable {
             let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? taskId
             // A redelivered message is acknowledged again but handled once, as a real partner should.
             guard deliveries.firstTime(key) else { return .ok }
+            let behaviour = behaviours[partnerId] ?? .dependable
+            // Takes the message and is never heard of again.
+            guard behaviour != .neverAnswers else { return .ok }
             switch request.headers[HTTPField.Name("ce-type")!] {
             case "nl.nazorg.TaskOffered.v1":
-                Task { await respond(partnerId: partnerId, taskId: taskId) }
+                Task { await respond(partnerId: partnerId, taskId: taskId, behaviour: behaviour) }
             case "nl.nazorg.TaskRetracted.v1":
                 // Deleted at once; `completed` confirms it.
                 Task { await report(partnerId, taskId, ["status": "completed"]) }
@@ -44,12 +57,22 @@ struct PartnerSimulator: Sendable {
         }
     }
 
-    private func respond(partnerId: String, taskId: String) async {
+    private func respond(partnerId: String, taskId: String, behaviour: DemoPartners.Behaviour) async {
         try? await Task.sleep(for: .milliseconds(Int.random(in: 800...2500)))
-        let reject = taskId.hashValue % 7 == 0
-        await report(partnerId, taskId, reject ? ["status": "rejected", "reason": "Geen capaciteit in deze gemeente (demo)"]
-                                               : ["status": "accepted"])
-        guard !reject else { return }
+        let rejection: String?
+        switch behaviour {
+        case .rejectsOften(let percent) where Int.random(in: 0..<100) < percent:
+            rejection = Self.rejectionReasons.randomElement()
+        case .dependable where Int.random(in: 0..<7) == 0:
+            rejection = "Geen capaciteit in deze gemeente (demo)"
+        default:
+            rejection = nil
+        }
+        if let rejection {
+            await report(partnerId, taskId, ["status": "rejected", "reason": rejection])
+            return
+        }
+        await report(partnerId, taskId, ["status": "accepted"])
         try? await Task.sleep(for: .milliseconds(Int.random(in: 2000...6000)))
         await report(partnerId, taskId, ["status": "completed"])
     }
