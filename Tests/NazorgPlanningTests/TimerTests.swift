@@ -51,6 +51,20 @@ struct TimerTests {
         await rig.close()
     }
 
+    @Test func aFractionOfAnHourFromTheProfilesFileIsTheTermToTheSecond() async throws {
+        let profiles = try MunicipalityProfiles(yaml: "default: {responseHours: {default: 0.05}, consentWaitHours: 0.5}",
+                                                directory: Fixtures.directory)
+        #expect(profiles.profile(for: "GM0363").consentWaitHours == 0.5)
+        let rig = try PlanningRig(clock: TestClock(at("2027-01-04T09:00:00Z")),
+                                  planner: Planner(directory: Fixtures.directory, profiles: profiles))
+        try await rig.deliver(desk.plan("f-plan", expected: "2027-06-15", [need(.income, .needed)]))
+        try await rig.tick(at: "2027-01-04T09:02:59Z")
+        #expect(try rig.escalations(.notAccepted).isEmpty)
+        try await rig.tick(at: "2027-01-04T09:03:00Z")
+        #expect(try rig.escalations(.notAccepted).map(\.wasDueAt) == [at("2027-01-04T09:03:00Z")], "0.05 hours is three minutes")
+        await rig.close()
+    }
+
     @Test func timeWaitingForConsentIsNotThePartnersAndTooLongEscalatesConsentTimeout() async throws {
         var profile = MunicipalityProfile.standard
         profile.consentWaitHours = 24

@@ -11,12 +11,12 @@ public struct MunicipalityProfile: Sendable, Hashable {
     /// arranges it outside the hub.
     public var covers: Set<Domain>
     public var rules: DeadlineRules
-    /// Hours a partner has to accept or reject a task.
+    /// Hours a partner has to accept or reject a task (a fraction for a trial or the demo).
     public var responseHours: ResponseHours
     /// Days after release that a case stays open at most.
     public var aftercareDays: Int
     /// Hours a task may wait for the person's consent before the coordinator is told.
-    public var consentWaitHours: Int
+    public var consentWaitHours: Double
     /// Working days after detention start within which the D&R plan must have come.
     public var planWorkingDays: Int
     /// The alternative measures the municipality uses, each planned as a `measure` task.
@@ -25,7 +25,7 @@ public struct MunicipalityProfile: Sendable, Hashable {
     public static let standard = MunicipalityProfile()
 
     public init(covers: Set<Domain> = Set(Domain.allCases), rules: DeadlineRules = .standard,
-                responseHours: ResponseHours = ResponseHours(), aftercareDays: Int = 180, consentWaitHours: Int = 168,
+                responseHours: ResponseHours = ResponseHours(), aftercareDays: Int = 180, consentWaitHours: Double = 168,
                 planWorkingDays: Int = 10, measures: [MeasurePlan] = []) {
         self.covers = covers
         self.rules = rules
@@ -45,17 +45,17 @@ public struct MunicipalityProfile: Sendable, Hashable {
 /// Hours to accept or reject a task: a partner's own term wins over its role's, the role's
 /// over the default.
 public struct ResponseHours: Sendable, Hashable {
-    public var standard: Int
-    public var roles: [PartnerRole: Int]
-    public var partners: [String: Int]
+    public var standard: Double
+    public var roles: [PartnerRole: Double]
+    public var partners: [String: Double]
 
-    public init(standard: Int = 72, roles: [PartnerRole: Int] = [:], partners: [String: Int] = [:]) {
+    public init(standard: Double = 72, roles: [PartnerRole: Double] = [:], partners: [String: Double] = [:]) {
         self.standard = standard
         self.roles = roles
         self.partners = partners
     }
 
-    public func hours(partnerId: String, role: PartnerRole) -> Int {
+    public func hours(partnerId: String, role: PartnerRole) -> Double {
         partners[partnerId] ?? roles[role] ?? standard
     }
 }

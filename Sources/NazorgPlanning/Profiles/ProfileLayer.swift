@@ -12,11 +12,11 @@ struct ProfileLayer {
     var screen: DeadlineRule?
     var firstContact: DeadlineRule?
     var withoutReleaseDate: Int?
-    var responseStandard: Int?
-    var responseRoles: [PartnerRole: Int] = [:]
-    var responsePartners: [String: Int] = [:]
+    var responseStandard: Double?
+    var responseRoles: [PartnerRole: Double] = [:]
+    var responsePartners: [String: Double] = [:]
     var aftercareDays: Int?
-    var consentWaitHours: Int?
+    var consentWaitHours: Double?
     var planWorkingDays: Int?
     /// A list replaces the inherited list whole: a profile lists the measures it uses.
     var measures: [MeasurePlan]?
@@ -54,7 +54,7 @@ struct ProfileLayer {
             case "deadlines": try readDeadlines(value, reader: reader)
             case "responseHours": try readResponseHours(value, reader: reader, directory: directory)
             case "aftercareDays": aftercareDays = try reader.int(value, key: key, in: 1...3_650)
-            case "consentWaitHours": consentWaitHours = try reader.int(value, key: key, in: 0...8_760)
+            case "consentWaitHours": consentWaitHours = try reader.hours(value, key: key, in: 0...8_760)
             case "planWorkingDays": planWorkingDays = try reader.int(value, key: key, in: 1...260)
             default: measures = try Self.measures(value, reader: reader, directory: directory)
             }
@@ -78,20 +78,20 @@ struct ProfileLayer {
     }
 
     private mutating func readResponseHours(_ node: Node, reader: ProfileYAML, directory: PartnerDirectory) throws {
-        let hours = 1...8_760
+        let hours = 0.01...8_760.0
         for (key, value) in try reader.mapping(node, key: "responseHours", allowed: ["default", "roles", "partners"]) {
             let path = "responseHours.\(key)"
             switch key {
             case "default":
-                responseStandard = try reader.int(value, key: path, in: hours)
+                responseStandard = try reader.hours(value, key: path, in: hours)
             case "roles":
                 for (name, term) in try reader.mapping(value, key: path) {
-                    responseRoles[try reader.role(name, key: "\(path).\(name)")] = try reader.int(term, key: "\(path).\(name)", in: hours)
+                    responseRoles[try reader.role(name, key: "\(path).\(name)")] = try reader.hours(term, key: "\(path).\(name)", in: hours)
                 }
             default:
                 for (name, term) in try reader.mapping(value, key: path) {
                     let partner = try reader.partner(name, key: "\(path).\(name)", in: directory)
-                    responsePartners[partner.id] = try reader.int(term, key: "\(path).\(name)", in: hours)
+                    responsePartners[partner.id] = try reader.hours(term, key: "\(path).\(name)", in: hours)
                 }
             }
         }

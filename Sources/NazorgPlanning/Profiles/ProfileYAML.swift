@@ -49,6 +49,24 @@ struct ProfileYAML {
         return value
     }
 
+    /// A number of hours within `range`, whole or with a fraction (`0.05` is three minutes:
+    /// short terms for a trial or the demo); a negative one is named as such.
+    func hours(_ node: Node, key: String, in range: ClosedRange<Double>) throws -> Double {
+        guard node.scalar != nil, let value = node.int.map(Double.init) ?? node.float, value.isFinite else {
+            throw error(key, "must be a number of hours")
+        }
+        if value < 0 { throw error(key, "must not be negative (got \(Self.describe(value)))") }
+        guard range.contains(value) else {
+            throw error(key, "must lie between \(Self.describe(range.lowerBound)) and \(Self.describe(range.upperBound)) hours")
+        }
+        return value
+    }
+
+    /// `72` rather than `72.0`, `0.05` as it was written.
+    private static func describe(_ hours: Double) -> String {
+        hours == hours.rounded() && abs(hours) < 1e9 ? String(Int(hours)) : String(hours)
+    }
+
     func domain(_ text: String, key: String) throws -> Domain {
         guard let domain = Domain(rawValue: text) else {
             throw error(key, "'\(text)' is not a basisvoorwaarde (\(Domain.allCases.map(\.rawValue).joined(separator: ", ")))")

@@ -18,10 +18,10 @@ extension CaseDecision {
                 let partner = planner.directory.partner(id: task.partnerId)
                 let hours = profile.responseHours.hours(partnerId: task.partnerId, role: partner?.role ?? task.partnerRole)
                 timers.append(DueTimer(.notAccepted, caseId: caseId, taskId: task.taskId,
-                                       dueAt: changed.addingTimeInterval(Double(hours) * 3_600)))
+                                       dueAt: changed.addingTimeInterval(hours * 3_600)))
             case TaskStatus.awaitingConsent.rawValue:
                 timers.append(DueTimer(.consentTimeout, caseId: caseId, taskId: task.taskId,
-                                       dueAt: changed.addingTimeInterval(Double(profile.consentWaitHours) * 3_600)))
+                                       dueAt: changed.addingTimeInterval(profile.consentWaitHours * 3_600)))
             default:
                 break
             }
