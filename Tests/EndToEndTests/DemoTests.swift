@@ -25,6 +25,7 @@ struct DemoTests {
             let page = try await get(http, "http://127.0.0.1:\(base)/")
             #expect(page.status == 200)
             #expect(page.body.contains("demo-woningcorporatie"))
+            try await theCoordinatorsInboxFills(demo, http, planning: "http://127.0.0.1:\(base + 2)")
         } catch {
             print(demo.lines.suffix(30).joined(separator: "\n"))
             _ = await demo.terminate()
@@ -36,6 +37,25 @@ struct DemoTests {
         // The simulated desk sends a whole detention per person (a release, a date change, a
         // corrected plan, …); intake accepts every notice of it.
         #expect(!demo.lines.contains { $0.contains("simulated desk notice refused") })
+    }
 
+    /// The demo's profile cuts terms to minutes: the partner that never answers gets a
+    /// not-accepted escalation, and the person released unannounced from court is in the
+    /// inbox at once, both behind the coordinator token the demo printed.
+    private func theCoordinatorsInboxFills(_ demo: ServiceProcess, _ http: HTTPClient, planning: String) async throws {
+        let line = try #require(demo.lines.first { $0.contains("coordinator token") })
+        let token = try #require(line.split(separator: " ").dropFirst(2).first.map(String.init))
+        #expect(token.count == 48 && token.allSatisfy(\.isHexDigit))
+        #expect(try await get(http, "\(planning)/v1/escalations?status=open").status == 401, "never open, not even in the demo")
+        #expect(try await get(http, "\(planning)/coordinator/login").status == 200)
+        let bearer = ["Authorization": "Bearer \(token)"]
+        try await waitUntil("the inbox holds a not-accepted and an unannounced release", timeout: .seconds(240)) {
+            let inbox = try await get(http, "\(planning)/v1/escalations?status=open", headers: bearer)
+            guard inbox.status == 200,
+                  let json = try JSONSerialization.jsonObject(with: Data(inbox.body.utf8)) as? [String: Any],
+                  let escalations = json["escalations"] as? [[String: Any]] else { return false }
+            let reasons = escalations.map { "\($0["reason"] ?? "")/\($0["partnerId"] ?? "")" }
+            return reasons.contains("not-accepted/demo-schuldhulp-regio") && reasons.contains { $0.hasPrefix("unannounced-release/") }
+        }
     }
 }

@@ -218,8 +218,10 @@ struct HTTPResult {
     var body: String
 }
 
-func get(_ client: HTTPClient, _ url: String) async throws -> HTTPResult {
-    let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+func get(_ client: HTTPClient, _ url: String, headers: [String: String] = [:]) async throws -> HTTPResult {
+    var request = HTTPClientRequest(url: url)
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
+    let response = try await client.execute(request, timeout: .seconds(10))
     return HTTPResult(status: Int(response.status.code), body: String(buffer: try await response.body.collect(upTo: 1 << 20)))
 }
 

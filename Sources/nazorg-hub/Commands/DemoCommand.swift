@@ -33,10 +33,19 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Directory of partner policies (YAML).")
     var policies = "Contracts/policies"
 
-    @Option(name: .long, help: "Municipality profiles (YAML) for planning; partner ids must be the demo's (default: the standard profile).")
-    var profiles: String?
+    @Option(name: .long, help: "Municipality profiles (YAML) for planning; partner ids must be the demo's. The default cuts terms to minutes, so the coordinator's inbox fills while you watch.")
+    var profiles = "deploy/profiles.demo.yaml"
+
+    @Option(name: .long, help: "Seconds between two runs of planning's timers.")
+    var timerInterval = 5.0
 
     @OptionGroup var tracing: TracingOptions
+
+    func validate() throws {
+        guard timerInterval.isFinite, (0.1...3_600).contains(timerInterval) else {
+            throw ValidationError("--timer-interval must be between 0.1 and 3600 seconds.")
+        }
+    }
 
     func run() async throws {
         let logger = makeLogger("nazorg.demo")
@@ -54,14 +63,23 @@ struct DemoCommand: AsyncParsableCommand {
         // The broker is new each run, so the demo's pseudonym keys are too.
         let pseudonymizer = try SubjectPseudonymizer(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })
         let partnerIDs = try PartnerPseudonymizer(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })
+        // A coordinator account of this run only, for every municipality: the page and API
+        // show the synthetic people's data, so even the demo does not serve them open.
+        let coordinatorToken = (0..<24).map { _ in UInt8.random(in: 0...255) }.hexString
+        let coordinator = CoordinatorAPISettings(
+            accounts: try CoordinatorAccounts(callers: [
+                CallerTokens.Caller(name: "demo-coordinator", sha256: CallerTokens.hash(coordinatorToken), scopes: ["*"]),
+            ]),
+            policy: try CoordinatorPolicy.load(directory: policies),
+            openAPIDocument: try? String(contentsOfFile: "Contracts/openapi/planning.yaml", encoding: .utf8))
         let http = HTTPClientService()
         let assemblies = [
             try MonitoringService.make(options: options("monitoring", 0), logger: logger),
             try IntakeService.make(options: options("intake", 1), pseudonymizer: pseudonymizer, logger: logger),
             try PlanningService.make(options: options("planning", 2), directory: directory, logger: logger,
-                                     settings: PlanningSettings(profiles: try profiles.map {
-                                         try MunicipalityProfiles(contentsOf: $0, directory: directory)
-                                     })),
+                                     settings: PlanningSettings(
+                                         profiles: try MunicipalityProfiles(contentsOf: profiles, directory: directory),
+                                         timerCheckInterval: .milliseconds(Int64(timerInterval * 1000)), api: coordinator)),
             try FilterService.make(options: options("filter", 3), policies: PolicySet.load(directory: policies),
                                    partnerIDs: partnerIDs, logger: logger),
             try AdaptersService.make(options: options("adapters", 4), directory: directory, httpClient: http.client, logger: logger),
@@ -78,6 +96,9 @@ struct DemoCommand: AsyncParsableCommand {
             nazorg-hub demo is running (synthetic data only)
               monitoring dashboard  http://127.0.0.1:\(port)/
               metrics               http://127.0.0.1:\(port)/metrics
+              coordinator's inbox   http://127.0.0.1:\(port + 2)/coordinator/login   (token below)
+              coordinator API       http://127.0.0.1:\(port + 2)/v1/escalations?status=open   (Authorization: Bearer <token>)
+              coordinator token     \(coordinatorToken)   (valid for this run only)
               intake API            http://127.0.0.1:\(port + 1)/v1/notices
               partner status API    http://127.0.0.1:\(port + 4)/v1/partners/{partnerId}/tasks/{taskId}/status
               simulated partners    http://127.0.0.1:\(simulatorPort)/partners/{partnerId}/tasks
