@@ -73,12 +73,6 @@ private extension PlanningRig {
                request: String) async throws -> CaseSummary {
         try await command { try await $0.close(caseId: caseId, reason: reason, note: note, actor: coordinator, requestId: request) }
     }
-
-    func cooperation(_ caseId: UUID, _ cooperation: CooperationRecorded.Cooperation, request: String) async throws -> CaseSummary {
-        try await command {
-            try await $0.recordCooperation(caseId: caseId, cooperation: cooperation, actor: coordinator, requestId: request)
-        }
-    }
 }
 
 @Suite("Planning: coordinator commands")

@@ -86,7 +86,16 @@ extension CaseDecision {
     /// disclosures to consent-based partners while the person declines or cannot be reached.
     mutating func recordCooperation(_ cooperation: CooperationRecorded.Cooperation) throws {
         guard record.isOpen else { throw CoordinatorError(.conflict, "The case is closed.") }
+        let wasWithheld = record.cooperation.map { $0 != .cooperating } ?? false
         record.cooperation = cooperation
+        // Cooperating again: a task still waiting now waits for consent alone, and that wait
+        // (the consent-timeout term) counts from now, not from when it was held.
+        if wasWithheld && cooperation == .cooperating {
+            for var task in tasks where task.isOpen && task.status == TaskStatus.awaitingConsent.rawValue {
+                task.statusChangedAt = now
+                update(task)
+            }
+        }
         try publish(CooperationRecorded(caseId: caseId, subjectId: record.subjectId, municipality: record.municipality,
                                         cooperation: cooperation, recordedBy: account, recordedAt: now),
                     id: DeterministicID.string("CooperationRecorded", eventId))

@@ -50,3 +50,38 @@ extension CaseDecision {
         }
     }
 }
+
+extension CaseDecision {
+    /// Resolves, as the hub (`planning`), every escalation whose situation the case's state
+    /// has ended, so the inbox holds only what still needs the coordinator: a partner that
+    /// answered after all, a task offered once consent came, a late or refused task completed
+    /// or ended (reassigned, withdrawn), the D&R plan arrived, a basisvoorwaarde open on release
+    /// day arranged after all. A hot potato, a possible data breach, an unannounced release and
+    /// a need without a partner stay: they ask for the coordinator's judgement.
+    mutating func resolveEscalationsWhoseSituationEnded() throws {
+        for escalation in escalations where !escalation.isResolved && hasEnded(escalation.escalation) {
+            try settle(escalation, as: .resolved, by: Self.hubAccount)
+        }
+    }
+
+    private func hasEnded(_ escalation: EscalationRaised) -> Bool {
+        switch escalation.reason {
+        case .planMissing:
+            return notices.contains { $0.type == .detentionPlanShared && !$0.withdrawn }
+        case .releaseDayOpen:
+            guard let domain = escalation.domain else { return false }
+            return coverage().first { $0.domain == domain }?.state != .open
+        case .hotPotato, .possibleDataBreach, .unannouncedRelease, .noPartner:
+            return false
+        case .notAccepted, .awaitingConsent, .consentTimeout, .deadlineMissed, .firstContactMissed,
+             .taskRejected, .deliveryFailed, .disclosureDenied:
+            guard let task = escalation.taskId.flatMap({ id in tasks.first { $0.taskId == id } }) else { return false }
+            if !task.isOpen { return true }
+            switch escalation.reason {
+            case .notAccepted: return task.status != TaskRecord.assigned && task.status != TaskStatus.offered.rawValue
+            case .awaitingConsent, .consentTimeout: return task.status != TaskStatus.awaitingConsent.rawValue
+            default: return false
+            }
+        }
+    }
+}

@@ -130,8 +130,10 @@ struct CaseDecision {
         }
     }
 
-    /// What the decision came to: the rows it changed and its events, in order.
-    func change() throws -> PlanningChange {
+    /// What the decision came to: the rows it changed and its events, in order, once every
+    /// escalation whose situation ended is resolved.
+    mutating func change() throws -> PlanningChange {
+        try resolveEscalationsWhoseSituationEnded()
         var outbox: [OutboxEvent] = []
         for entry in entries {
             switch entry {

@@ -85,7 +85,9 @@ extension Planner {
         switch status.status {
         case .accepted, .completed, .offered: return nil
         case .rejected: return .taskRejected
-        case .awaitingConsent: return .awaitingConsent
+        // Held because the coordinator recorded that the person declines aftercare or cannot
+        // be reached: the coordinator's own decision, seen in the case, not a new alarm.
+        case .awaitingConsent: return status.reason == HubReason.noCooperation ? nil : .awaitingConsent
         case .undeliverable: return status.reason == HubReason.noPolicy ? .disclosureDenied : .deliveryFailed
         }
     }

@@ -19,7 +19,9 @@ extension CaseDecision {
                 let hours = profile.responseHours.hours(partnerId: task.partnerId, role: partner?.role ?? task.partnerRole)
                 timers.append(DueTimer(.notAccepted, caseId: caseId, taskId: task.taskId,
                                        dueAt: changed.addingTimeInterval(hours * 3_600)))
-            case TaskStatus.awaitingConsent.rawValue:
+            // While the person does not cooperate the wait is the coordinator's to judge; it
+            // counts again from when they cooperate (``recordCooperation``).
+            case TaskStatus.awaitingConsent.rawValue where record.cooperation.map({ $0 == .cooperating }) ?? true:
                 timers.append(DueTimer(.consentTimeout, caseId: caseId, taskId: task.taskId,
                                        dueAt: changed.addingTimeInterval(profile.consentWaitHours * 3_600)))
             default:

@@ -38,6 +38,14 @@ extension PlanningRig {
         return result
     }
 
+    /// Records the person's cooperation as Amsterdam's coordinator.
+    func cooperation(_ caseId: UUID, _ cooperation: CooperationRecorded.Cooperation, request: String) async throws -> CaseSummary {
+        try await command {
+            try await $0.recordCooperation(caseId: caseId, cooperation: cooperation, actor: DeskFixtures.amsterdam,
+                                           requestId: request)
+        }
+    }
+
     /// The person's current case.
     func currentCase() async throws -> CaseRecord {
         guard let record = try await store.caseRecord(subjectId: Fixtures.subject) else { throw RigError(message: "no case") }
