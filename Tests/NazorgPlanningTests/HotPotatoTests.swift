@@ -80,6 +80,30 @@ struct HotPotatoTests {
         }
     }
 
+    /// Planning itself gives the need back to the organisation that refused it (the plan
+    /// said housing was arranged, then needed again): a hot potato without any reassignment.
+    @Test func aNewPlanGivingTheNeedBackToTheOrganisationThatRejectedItIsAHotPotato() async throws {
+        let clock = TestClock(at("2027-01-07T09:00:00Z"))
+        let rig = try PlanningRig(deskClock: clock)
+        try await rig.deliver(desk.plan("n-plan", expected: "2027-06-15", [need(.housing, .needed), need(.income, .needed)]))
+        clock.set(at("2027-01-08T09:00:00Z"))
+        try await rig.report(.rejected, on: housingOf("woon-ams"))
+        try await rig.report(.rejected, on: { $0.domain == .income })
+        clock.set(at("2027-01-09T09:00:00Z"))
+        try await rig.deliver(desk.plan("n-plan-2", expected: "2027-06-15", [need(.housing, .arranged), need(.income, .needed)]))
+        #expect(try rig.events(EscalationRaised.self).map(\.reason) == [.taskRejected, .taskRejected])
+        clock.set(at("2027-01-12T09:00:00Z"))
+        try await rig.deliver(desk.plan("n-plan-3", expected: "2027-06-15", [need(.housing, .needed), need(.income, .needed)]))
+        let assigned = try rig.events(TaskAssigned.self).filter { $0.domain == .housing }
+        #expect(assigned.map(\.partnerId) == ["woon-ams", "woon-ams"], "the directory's first housing partner again")
+        let potatoes = try rig.events(EscalationRaised.self).filter { $0.reason == .hotPotato }
+        #expect(potatoes.count == 1, "income stayed with its partner: nothing was offered again")
+        let potato = try #require(potatoes.first)
+        #expect(potato.partnerIds == ["woon-ams"] && potato.partnerId == "woon-ams" && potato.domain == .housing)
+        #expect(potato.taskId == assigned[1].taskId && potato.timeLostHours == 5 * 24)
+        await rig.close()
+    }
+
     @Test func offeringTheNeedAgainToAnOrganisationThatRejectedItIsAHotPotato() async throws {
         let clock = TestClock(at("2027-01-07T09:00:00Z"))
         let rig = try PlanningRig(deskClock: clock)

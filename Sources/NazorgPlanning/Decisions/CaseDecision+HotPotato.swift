@@ -47,4 +47,25 @@ extension CaseDecision {
                                    taskId: taskId, reason: .hotPotato, domain: task.domain, partnerId: task.partnerId,
                                    partnerIds: partners, timeLostHours: hours, raisedAt: now))
     }
+
+    /// After planning itself gave a need to a partner (a new plan, a hand-over): a partner
+    /// that already rejected a task for the same need in this case is offered it again, a hot
+    /// potato too, naming every organisation the need went to and the hours since it was
+    /// first assigned. A reassignment is judged by ``raiseHotPotatoIfPassedAround``.
+    mutating func raiseHotPotatoIfOfferedAgain(_ task: TaskRecord) throws {
+        guard task.taskType != .firstContact else { return }
+        let earlier = tasks
+            .filter { $0.taskId != task.taskId && $0.taskType == task.taskType && $0.domain == task.domain
+                && $0.measure == task.measure && $0.assignedAt <= task.assignedAt }
+            .sorted { ($0.assignedAt, $0.taskId) < ($1.assignedAt, $1.taskId) }
+        guard let first = earlier.first, earlier.contains(where: { $0.partnerId == task.partnerId && $0.rejectedAt != nil })
+        else { return }
+        var partners: [String] = []
+        for link in earlier + [task] where !partners.contains(link.partnerId) { partners.append(link.partnerId) }
+        let hours = Int(max(0, now.timeIntervalSince(first.assignedAt)) / 3_600)
+        let id = DeterministicID.string("escalation", "hot-potato", task.taskId, "offered-again")
+        try raise(EscalationRaised(escalationId: id, caseId: caseId, subjectId: record.subjectId, municipality: record.municipality,
+                                   taskId: task.taskId, reason: .hotPotato, domain: task.domain, partnerId: task.partnerId,
+                                   partnerIds: partners, timeLostHours: hours, raisedAt: now))
+    }
 }

@@ -51,6 +51,7 @@ extension CaseDecision {
         }
         update(task)
         try publish(assigned(task), id: DeterministicID.string("TaskAssigned", taskId))
+        try raiseHotPotatoIfOfferedAgain(task)
     }
 
     /// Ends a task before it is done and tells whoever holds it.
