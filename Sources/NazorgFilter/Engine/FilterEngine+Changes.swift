@@ -8,8 +8,10 @@ import NazorgRuntime
 /// holds the task, and only as far as its policy allows.
 extension FilterEngine {
     /// A revised task: the partner holding it gets a TaskUpdated with the view its policy
-    /// allows; a task still waiting for consent is revised in place, so the offer made when
-    /// consent comes carries its latest state; anyone else hears nothing.
+    /// allows, or, on consent while the person does not cooperate, the update is held until
+    /// they do (``hold(_:sourceEventId:trace:metadata:)``); a task still waiting for consent
+    /// is revised in place, so the offer made when consent comes carries its latest state;
+    /// anyone else hears nothing.
     func revise(_ revision: TaskRevised, sourceEventId: String, trace: TraceParent,
                 into out: inout StagedRecords, _ effect: inout Effect) async throws -> DisclosureDecision {
         let task = revision.task
@@ -27,31 +29,53 @@ extension FilterEngine {
             logger.debug("revision of a task the partner does not hold; nothing to tell", metadata: metadata)
             return .notHeld
         }
+        switch try await updateGate(revision, metadata: metadata) {
+        case .deny(let supersedesHeld):
+            if supersedesHeld { try await dropHeld(taskId: task.taskId, partnerId: task.partnerId, metadata: metadata) }
+            return .denied
+        case .hold:
+            try await hold(revision, sourceEventId: sourceEventId, trace: trace, metadata: metadata)
+            return .awaitingConsent
+        case .send(let policy):
+            // This update brings the partner up to date: one held before is not sent after it.
+            if policy.needsConsent { try await dropHeld(taskId: task.taskId, partnerId: task.partnerId, metadata: metadata) }
+            stage(.update(revision, context(policy, sourceEventId: sourceEventId, trace: trace)),
+                  legalBasis: policy.legalBasis, into: &out, &effect)
+            return .disclosed
+        }
+    }
+
+    /// Whether an update of a task the partner holds may go now (revise and the release of a
+    /// held update decide alike).
+    enum UpdateGate {
+        case send(PartnerPolicy)
+        /// Consent stands but the person does not cooperate now: kept until they do.
+        case hold
+        /// Not sent; `supersedesHeld` when an update held before may not go either (consent
+        /// no longer stands), so that it is never sent as if it were the latest.
+        case deny(supersedesHeld: Bool)
+    }
+
+    func updateGate(_ revision: TaskRevised, metadata: Logger.Metadata) async throws -> UpdateGate {
+        let task = revision.task
         guard let policy = policies.policy(for: task), policy.allows(.taskUpdated) else {
             logger.warning("update not sent: the policy does not list TaskUpdated", metadata: metadata)
-            return .denied
+            return .deny(supersedesHeld: false)
         }
         // A transfer is detention detail: told only to a role that may know the prison.
         if revision.reason == .transferred && !policy.fields.contains(.prisonCode) {
             logger.debug("transfer not told: the policy does not give the prison", metadata: metadata)
-            return .denied
+            return .deny(supersedesHeld: false)
         }
         // An update carries the person's data again: on consent only while it stands, and
-        // only while the person cooperates. Withheld, the update is dropped, not kept for
-        // later: the partner was told nothing new, and the next revision brings it up to date.
-        if policy.needsConsent {
-            guard let domain = task.domain, try await hasConsent(subjectId: task.subjectId, domain: domain) else {
-                logger.info("update not sent: consent no longer stands", metadata: metadata)
-                return .denied
-            }
-            guard try await cooperates(subjectId: task.subjectId, caseId: task.caseId) else {
-                logger.info("update not sent: the person does not cooperate now", metadata: metadata)
-                return .denied
-            }
+        // only while the person cooperates.
+        guard policy.needsConsent else { return .send(policy) }
+        guard let domain = task.domain, try await hasConsent(subjectId: task.subjectId, domain: domain) else {
+            logger.info("update not sent: consent no longer stands", metadata: metadata)
+            return .deny(supersedesHeld: true)
         }
-        stage(.update(revision, context(policy, sourceEventId: sourceEventId, trace: trace)), legalBasis: policy.legalBasis,
-              into: &out, &effect)
-        return .disclosed
+        guard try await cooperates(subjectId: task.subjectId, caseId: task.caseId) else { return .hold }
+        return .send(policy)
     }
 
     /// A withdrawn task: the partner holding it gets a TaskCancelled, or a data-free
@@ -61,6 +85,8 @@ extension FilterEngine {
                   into out: inout StagedRecords, _ effect: inout Effect) async throws -> DisclosureDecision {
         let metadata = metadata(sourceEventId, withdrawn.partnerId, withdrawn.partnerRole)
         let history = try await history(taskId: withdrawn.taskId, partnerId: withdrawn.partnerId)
+        // An update held for the person's cooperation is of no use once the task ends.
+        try await dropHeld(taskId: withdrawn.taskId, partnerId: withdrawn.partnerId, metadata: metadata)
         if !history.offered {
             if let parked = try await store.parked(taskId: withdrawn.taskId, partnerId: withdrawn.partnerId) {
                 // Safe at once: nothing about it was staged, so a replay finds nothing to undo.
@@ -132,7 +158,7 @@ extension FilterEngine {
         return Array(byId.values)
     }
 
-    private func metadata(_ sourceEventId: String, _ partnerId: String, _ role: PartnerRole) -> Logger.Metadata {
+    func metadata(_ sourceEventId: String, _ partnerId: String, _ role: PartnerRole) -> Logger.Metadata {
         ["event.id": .string(sourceEventId), "partner.id": .string(partnerId), "partner.role": .string(role.rawValue)]
     }
 }

@@ -29,8 +29,9 @@ extension FilterEngine {
 
     /// Records the person's cooperation. Withheld (declines aftercare, unreachable), it
     /// stops new offers and updates to consent-based partners; recorded again, the tasks
-    /// that waited for it are offered where consent stands. Cancellations and retractions
-    /// are not affected, nor are partners on a public task or a statutory basis.
+    /// that waited for it are offered where consent stands, and then the updates held for it
+    /// are sent (``sendHeldUpdates(subjectId:caseId:envelope:into:_:)``). Cancellations and
+    /// retractions are not affected, nor are partners on a public task or a statutory basis.
     func record(_ recorded: CooperationRecorded, envelope: EventEnvelope, into out: inout StagedRecords,
                 _ effect: inout Effect) async throws {
         let cooperating = recorded.allowsConsentBasedDisclosure
@@ -44,6 +45,8 @@ extension FilterEngine {
         guard cooperating else { return }
         try await unpark(try await store.parked(subjectId: recorded.subjectId, caseId: recorded.caseId), envelope: envelope,
                          into: &out, &effect)
+        try await sendHeldUpdates(subjectId: recorded.subjectId, caseId: recorded.caseId, envelope: envelope,
+                                  into: &out, &effect)
     }
 
     /// Offers every task among `waiting` whose consent and cooperation now both stand, and

@@ -19,6 +19,8 @@ public struct FilterEngine: BatchEventHandler {
         let eventId: String
         /// Parked tasks whose disclosure was written.
         var unparked: [String] = []
+        /// Updates held while the person did not cooperate, now sent.
+        var releasedHeld: [HeldUpdate.Key] = []
         /// Partner and legal basis of every disclosure staged, counted once written.
         var disclosed: [(partner: String, legalBasis: String)] = []
         /// The messages staged, remembered once written.
@@ -47,10 +49,11 @@ public struct FilterEngine: BatchEventHandler {
         self.logger = logger
     }
 
-    /// Decides one event. State that later events must see (consent, parked tasks, messages
-    /// staged) changes at once, in ways a replay repeats harmlessly; what would lose a task
-    /// if its records were never written (removing it from the parked tasks, remembering a
-    /// message, marking the event done) is left to ``finish(_:)``.
+    /// Decides one event. State that later events must see (consent, parked tasks, held
+    /// updates, messages staged) changes at once, in ways a replay repeats harmlessly; what
+    /// would lose a task or an update if its records were never written (removing it from the
+    /// parked tasks or the held updates, remembering a message, marking the event done) is
+    /// left to ``finish(_:)``.
     public func stage(_ event: ReceivedEvent, into out: inout StagedRecords) async throws -> Effect {
         let envelope = event.envelope
         var effect = Effect(eventId: envelope.id)
@@ -138,11 +141,12 @@ public struct FilterEngine: BatchEventHandler {
     }
 
     /// Marks the batch's events handled, removes the tasks it disclosed from the parked ones
-    /// and remembers the messages it sent, in one transaction.
+    /// and the updates it sent from the held ones, and remembers the messages it sent, in one
+    /// transaction.
     public func finish(_ effects: [Effect]) async throws {
         let remembered = effects.flatMap(\.remembered)
         try await store.complete(processed: effects.map(\.eventId), unparked: effects.flatMap(\.unparked),
-                                 remembered: remembered)
+                                 remembered: remembered, releasedHeld: effects.flatMap(\.releasedHeld))
         // Only now: until the store has them, staging finds them here.
         pending.remove(remembered.map(\.disclosureId))
         let disclosed = Dictionary(grouping: effects.flatMap(\.disclosed), by: { "\($0.partner) \($0.legalBasis)" })

@@ -10,8 +10,9 @@ public struct ParkedTask: Sendable, Equatable {
 }
 
 /// The filter's durable state: consent per person and basisvoorwaarde, the person's
-/// cooperation per case (``FilterStore+Cooperation.swift``), tasks waiting for consent, what was sent to which partner about which task (``DisclosureMemory``), and
-/// which inputs are fully handled. SQLite through GRDB (off the cooperative pool).
+/// cooperation per case (``FilterStore+Cooperation.swift``), tasks waiting for consent,
+/// updates held while the person does not cooperate (``HeldUpdate``), what was sent to which
+/// partner about which task (``DisclosureMemory``), and which inputs are fully handled. SQLite through GRDB (off the cooperative pool).
 public final class FilterStore: Sendable {
     let database: DatabasePool
 
@@ -65,6 +66,17 @@ public final class FilterStore: Sendable {
                     changed_at TEXT NOT NULL, PRIMARY KEY (subject_id, case_id));
                 """)
         }
+        // While the person does not cooperate, the latest revision per task and partner that a
+        // consent-based partner would have heard of, sent when cooperation is recorded again.
+        migrator.registerMigration("v5-held-update") { db in
+            try db.execute(sql: """
+                CREATE TABLE held_update (
+                    task_id TEXT NOT NULL, partner_id TEXT NOT NULL, subject_id TEXT NOT NULL, case_id TEXT NOT NULL,
+                    source_event_id TEXT NOT NULL, payload BLOB NOT NULL, traceparent TEXT NOT NULL, held_at TEXT NOT NULL,
+                    PRIMARY KEY (task_id, partner_id));
+                CREATE INDEX held_update_by_case ON held_update (subject_id, case_id);
+                """)
+        }
         try migrator.migrate(database)
     }
 
@@ -105,17 +117,19 @@ public final class FilterStore: Sendable {
         }
     }
 
-    /// Records a batch's events as handled, forgets the parked tasks it disclosed and
-    /// remembers the messages it sent partners, in one transaction: a replay of the batch
-    /// finds the same ids and changes nothing.
-    public func complete(processed eventIds: [String], unparked: [String], remembered: [DisclosureMemory] = []) async throws {
-        guard !eventIds.isEmpty || !unparked.isEmpty || !remembered.isEmpty else { return }
+    /// Records a batch's events as handled, forgets the parked tasks it disclosed and the
+    /// held updates it sent, and remembers the messages it sent partners, in one transaction:
+    /// a replay of the batch finds the same ids and changes nothing.
+    public func complete(processed eventIds: [String], unparked: [String], remembered: [DisclosureMemory] = [],
+                         releasedHeld: [HeldUpdate.Key] = []) async throws {
+        guard !eventIds.isEmpty || !unparked.isEmpty || !remembered.isEmpty || !releasedHeld.isEmpty else { return }
         let now = ContractCoding.timestamp(Date())
         try await database.write { db in
             let mark = try db.cachedStatement(sql: "INSERT OR IGNORE INTO processed_event (event_id, processed_at) VALUES (?, ?)")
             for id in eventIds { try mark.execute(arguments: [id, now]) }
             let unpark = try db.cachedStatement(sql: "DELETE FROM parked_task WHERE source_event_id = ?")
             for id in unparked { try unpark.execute(arguments: [id]) }
+            try Self.remove(held: releasedHeld, in: db)
             try Self.remember(remembered, in: db)
         }
     }
