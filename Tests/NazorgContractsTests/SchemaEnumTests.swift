@@ -69,8 +69,9 @@ let schemaEnums: [SchemaEnum] = [
     SchemaEnum(DeadlinePrecision.self, "task-offered.json", "/properties/deadlinePrecision"),
     SchemaEnum(DeadlinePrecision.self, "task-updated.json", "/properties/deadlinePrecision"),
     SchemaEnum(TaskWithdrawn.Reason.self, "task-withdrawn.json", "/properties/reason"),
-    // A cancellation never says wrong-person: that is a TaskRetracted.
-    SchemaEnum(TaskWithdrawn.Reason.self, "task-cancelled.json", "/properties/reason", where: { $0 != .wrongPerson }),
+    // A cancellation never says wrong-person or consent-withdrawn: those are a TaskRetracted.
+    SchemaEnum(TaskWithdrawn.Reason.self, "task-cancelled.json", "/properties/reason",
+               where: { $0 != .wrongPerson && $0 != .consentWithdrawn }),
     SchemaEnum(DisclosureLogged.LegalBasis.self, "disclosure-logged.json", "/properties/legalBasis"),
     SchemaEnum(EventType.self, "disclosure-logged.json", "/properties/disclosedEventType", where: \.isPartnerFacing),
     SchemaEnum(DisclosureLogged.LegalBasis.self, "case-viewed.json", "/properties/legalBasis"),

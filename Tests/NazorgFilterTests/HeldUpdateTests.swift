@@ -118,7 +118,7 @@ struct HeldUpdateTests {
     }
 
     /// A held update for which consent was withdrawn meanwhile is not sent, and not later
-    /// either when consent is given again.
+    /// either when consent is given again: the withdrawal retracted the task itself.
     @Test func aHeldUpdateIsNotSentOnceConsentWasWithdrawn() async throws {
         let h = try FilterHarness()
         try await h.offerAndDecline()
@@ -129,8 +129,9 @@ struct HeldUpdateTests {
         #expect(try await h.store.heldCount() == 0)
         try await h.deliver(ConsentGiven(consentId: "c2", subjectId: testSubject, domain: .housing, givenAt: Date()),
                             id: "consent-again")
-        let (partner, _) = try await h.throughMarker()
-        #expect(partner.map(\.eventType) == [.taskOffered, .taskOffered])
+        let (partner, log) = try await h.throughMarker()
+        #expect(partner.map(\.eventType) == [.taskOffered, .taskRetracted, .taskOffered])
+        #expect(try loggedUpdates(log).isEmpty)
         await h.close()
     }
 

@@ -26,6 +26,9 @@ public struct TaskWithdrawn: EventPayload, SubjectKeyed {
         case caseClosed = "case-closed"
         /// The coordinator gave the task to another partner.
         case reassigned
+        /// The person withdrew the consent the partner held the task on: the filter asked the
+        /// partner to delete it; a new task for the same partner waits for consent again.
+        case consentWithdrawn = "consent-withdrawn"
     }
 
     public var taskId: String

@@ -6,6 +6,9 @@ public enum HubReason {
     /// The coordinator recorded that the person declines aftercare or cannot be reached:
     /// partners acting on consent receive nothing new until cooperation is recorded again.
     public static let noCooperation = "no-cooperation"
+    /// The person withdrew the consent the partner received the task on: the partner was asked
+    /// to delete it (TaskRetracted) and can no longer act on it.
+    public static let consentWithdrawn = "consent-withdrawn"
     /// No policy allows disclosing this task to the partner's role.
     public static let noPolicy = "no-policy"
     /// The record could not be processed and went to the dead-letter topic.

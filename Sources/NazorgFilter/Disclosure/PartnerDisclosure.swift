@@ -24,6 +24,8 @@ struct PartnerDisclosure: Sendable {
     let logged: DisclosureLogged
     let caseId: UUID
     let taskId: String
+    /// The task's basisvoorwaarde, so a withdrawal of consent finds what it must retract.
+    let domain: Domain?
     /// The trace inside the hub (disclosure log) and the one the partner receives.
     let internalTrace: TraceParent
     let partnerTrace: TraceParent
@@ -39,6 +41,18 @@ struct PartnerDisclosure: Sendable {
         var trace: TraceParent
         var publisher: EventPublisher
         var now: Date
+        /// Set when one source event sends several messages to one partner (a withdrawal of
+        /// consent retracts each task the partner holds): each then has ids of its own.
+        var taskKey: String? = nil
+
+        /// What the partner's trace derives from: one per message.
+        var traceKey: String { taskKey.map { "\(sourceEventId)/\($0)" } ?? sourceEventId }
+
+        /// The id of the message of this kind (`offer`, `disclosure`, …) to `partnerId`.
+        func id(_ kind: String, _ partnerId: String) -> String {
+            taskKey.map { DeterministicID.string(kind, sourceEventId, partnerId, $0) }
+                ?? DeterministicID.string(kind, sourceEventId, partnerId)
+        }
     }
 
     /// The offer of a task.
@@ -47,9 +61,9 @@ struct PartnerDisclosure: Sendable {
         let context = Context(policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId, trace: trace,
                               publisher: publisher, now: now)
         self.init(context, partnerId: task.partnerId, role: task.partnerRole, subjectId: task.subjectId, caseId: task.caseId,
-                  taskId: task.taskId, sourceEventType: .taskAssigned) { partnerSubjectId in
+                  taskId: task.taskId, domain: task.domain, sourceEventType: .taskAssigned) { partnerSubjectId in
             let view = PartnerView(task: task, policy: policy, partnerSubjectId: partnerSubjectId)
-            let offer = TaskOffered(offerId: DeterministicID.string("offer", sourceEventId, task.partnerId), taskId: task.taskId,
+            let offer = TaskOffered(offerId: context.id("offer", task.partnerId), taskId: task.taskId,
                                     partnerId: task.partnerId, taskType: task.taskType, domain: task.domain,
                                     measure: task.measure, details: view.details, remark: view.remark, urgent: task.urgent,
                                     dueAt: view.dueAt,
@@ -63,9 +77,10 @@ struct PartnerDisclosure: Sendable {
     static func update(_ revision: TaskRevised, _ context: Context) -> PartnerDisclosure {
         let task = revision.task
         return PartnerDisclosure(context, partnerId: task.partnerId, role: task.partnerRole, subjectId: task.subjectId,
-                                 caseId: task.caseId, taskId: task.taskId, sourceEventType: .taskRevised) { partnerSubjectId in
+                                 caseId: task.caseId, taskId: task.taskId, domain: task.domain,
+                                 sourceEventType: .taskRevised) { partnerSubjectId in
             let view = PartnerView(task: task, policy: context.policy, partnerSubjectId: partnerSubjectId)
-            let update = TaskUpdated(updateId: DeterministicID.string("update", context.sourceEventId, task.partnerId),
+            let update = TaskUpdated(updateId: context.id("update", task.partnerId),
                                      taskId: task.taskId, partnerId: task.partnerId, taskType: task.taskType,
                                      domain: task.domain, reason: revision.reason, urgent: task.urgent, dueAt: view.dueAt,
                                      deadline: view.deadline, deadlinePrecision: view.deadlinePrecision,
@@ -81,30 +96,46 @@ struct PartnerDisclosure: Sendable {
     /// the task.
     static func withdrawal(_ withdrawn: TaskWithdrawn, _ context: Context) -> PartnerDisclosure {
         PartnerDisclosure(context, partnerId: withdrawn.partnerId, role: withdrawn.partnerRole, subjectId: withdrawn.subjectId,
-                          caseId: withdrawn.caseId, taskId: withdrawn.taskId, sourceEventType: .taskWithdrawn) { _ in
+                          caseId: withdrawn.caseId, taskId: withdrawn.taskId, domain: withdrawn.domain,
+                          sourceEventType: .taskWithdrawn) { _ in
             let policy = context.policy
             if withdrawn.asksDeletion {
                 let retraction = TaskRetracted(
-                    retractionId: DeterministicID.string("retraction", context.sourceEventId, withdrawn.partnerId),
+                    retractionId: context.id("retraction", withdrawn.partnerId),
                     taskId: withdrawn.taskId, partnerId: withdrawn.partnerId, processingActivityId: policy.processingActivityId)
                 return (.retracted(retraction), ["taskId", "deletionRequested"])
             }
             let cancellation = TaskCancelled(
-                cancellationId: DeterministicID.string("cancellation", context.sourceEventId, withdrawn.partnerId),
+                cancellationId: context.id("cancellation", withdrawn.partnerId),
                 taskId: withdrawn.taskId, partnerId: withdrawn.partnerId, taskType: withdrawn.taskType, domain: withdrawn.domain,
                 reason: withdrawn.reason, processingActivityId: policy.processingActivityId)
             return (.cancelled(cancellation), ["taskId", "taskType"] + (withdrawn.domain == nil ? [] : ["domain"]) + ["reason"])
         }
     }
 
+    /// The retraction of a task the partner received on the person's consent, which the person
+    /// withdrew: data-free like every retraction, one per task, ids from the withdrawal and the task.
+    static func retraction(of memory: DisclosureMemory, withdrawal: ConsentWithdrawn, _ context: Context) -> PartnerDisclosure {
+        var context = context
+        context.taskKey = memory.taskId
+        return PartnerDisclosure(context, partnerId: memory.partnerId, role: memory.role, subjectId: withdrawal.subjectId,
+                                 caseId: memory.caseId, taskId: memory.taskId, domain: memory.domain,
+                                 sourceEventType: .consentWithdrawn) { _ in
+            let retraction = TaskRetracted(retractionId: context.id("retraction", memory.partnerId), taskId: memory.taskId,
+                                           partnerId: memory.partnerId,
+                                           processingActivityId: context.policy.processingActivityId)
+            return (.retracted(retraction), ["taskId", "deletionRequested"])
+        }
+    }
+
     private init(_ context: Context, partnerId: String, role: PartnerRole, subjectId: String, caseId: UUID, taskId: String,
-                 sourceEventType: EventType, build: (_ partnerSubjectId: String) -> (Message, [String])) {
+                 domain: Domain?, sourceEventType: EventType, build: (_ partnerSubjectId: String) -> (Message, [String])) {
         let partnerSubjectId = context.partnerIDs.subject(subjectId, for: partnerId)
-        let partnerTrace = context.partnerIDs.trace(forDisclosureOf: context.sourceEventId, to: partnerId,
+        let partnerTrace = context.partnerIDs.trace(forDisclosureOf: context.traceKey, to: partnerId,
                                                     sampled: context.trace.sampled)
         let (message, fields) = build(partnerSubjectId)
         self.message = message
-        logged = DisclosureLogged(disclosureId: DeterministicID.string("disclosure", context.sourceEventId, partnerId),
+        logged = DisclosureLogged(disclosureId: context.id("disclosure", partnerId),
                                   traceId: context.trace.traceID, partnerTraceId: partnerTrace.traceID,
                                   processingActivityId: context.policy.processingActivityId,
                                   legalBasis: context.policy.legalBasis, subjectId: subjectId, receiverId: partnerId,
@@ -112,6 +143,7 @@ struct PartnerDisclosure: Sendable {
                                   disclosedEventType: message.eventType, disclosedFields: fields, disclosedAt: context.now)
         self.caseId = caseId
         self.taskId = taskId
+        self.domain = domain
         internalTrace = context.trace.child()
         self.partnerTrace = partnerTrace
         self.partnerSubjectId = partnerSubjectId
@@ -129,7 +161,8 @@ struct PartnerDisclosure: Sendable {
     /// What the filter remembers of this message (``DisclosureMemory``).
     var memory: DisclosureMemory {
         DisclosureMemory(disclosureId: logged.disclosureId, kind: message.eventType, taskId: taskId, partnerId: partnerId,
-                         role: logged.receiverRole, caseId: caseId, subjectId: logged.subjectId,
+                         role: logged.receiverRole, caseId: caseId, subjectId: logged.subjectId, domain: domain,
+                         legalBasis: logged.legalBasis,
                          sourceEventId: logged.sourceEventId, sourceEventType: logged.sourceEventType,
                          disclosedFields: logged.disclosedFields, disclosedAt: now,
                          retracted: message.eventType == .taskRetracted)
@@ -175,6 +208,6 @@ extension PartnerDisclosure.Message {
 
 extension TaskWithdrawn {
     /// The partner must delete what it received: asked explicitly, or implied by a wrong
-    /// person (a cancellation may not say wrong-person).
-    var asksDeletion: Bool { retract || reason == .wrongPerson }
+    /// person or a withdrawn consent (a cancellation may say neither).
+    var asksDeletion: Bool { retract || reason == .wrongPerson || reason == .consentWithdrawn }
 }

@@ -17,6 +17,14 @@ extension FilterEngine {
         try await publisher.send(try statusRecord(status, reason: reason, of: task, sourceEventId: sourceEventId, trace: trace))
     }
 
+    /// Stages a report about a task known by its ids only, under the record id `id`.
+    func reportStatus(_ status: TaskStatus, reason: String?, taskId: String, partnerId: String, domain: Domain?, id: String,
+                      trace: TraceParent, into out: inout StagedRecords) throws {
+        let report = TaskStatusChanged(taskId: taskId, partnerId: partnerId, domain: domain, status: status, reason: reason,
+                                       changedAt: Date())
+        out.write(try publisher.taskStatusRecord(report, id: id, trace: trace.child()))
+    }
+
     private func statusRecord(_ status: TaskStatus, reason: String?, of task: TaskAssigned, sourceEventId: String,
                               trace: TraceParent) throws -> ProducerRecord {
         let report = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: status,

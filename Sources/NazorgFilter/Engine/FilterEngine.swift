@@ -113,12 +113,7 @@ public struct FilterEngine: BatchEventHandler {
             try await unpark(try await store.parked(subjectId: consent.subjectId, domain: consent.domain), envelope: envelope,
                              into: &out, &effect)
         case .consentWithdrawn:
-            let withdrawal = try event.decode(ConsentWithdrawn.self)
-            try await setConsent(subjectId: withdrawal.subjectId, domain: withdrawal.domain, given: false,
-                                 consentId: withdrawal.consentId)
-            logger.info("consent withdrawn; further disclosures stop", metadata: [
-                "event.id": .string(envelope.id), "consent.domain": .string(withdrawal.domain.rawValue),
-            ])
+            try await withdrawConsent(try event.decode(ConsentWithdrawn.self), envelope: envelope, into: &out, &effect)
         default:
             throw PoisonEvent(reason: "unexpected-type", detail: "the filter does not handle \(envelope.type.rawValue)")
         }

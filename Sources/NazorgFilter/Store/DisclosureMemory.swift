@@ -14,6 +14,11 @@ public struct DisclosureMemory: Sendable, Equatable {
     public var role: PartnerRole
     public var caseId: UUID
     public var subjectId: String
+    /// The task's basisvoorwaarde (nil for a task about none, and in rows stored before v6).
+    public var domain: Domain?
+    /// The legal basis the message was sent on (nil in rows stored before v6): a withdrawal
+    /// of consent retracts what went on consent.
+    public var legalBasis: DisclosureLogged.LegalBasis?
     public var sourceEventId: String
     public var sourceEventType: EventType
     public var disclosedFields: [String]

@@ -20,14 +20,24 @@ extension FilterStore {
         }
     }
 
+    /// What was sent to any partner about the person for this basisvoorwaarde, oldest first.
+    public func disclosures(subjectId: String, domain: Domain) async throws -> [DisclosureMemory] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM disclosure WHERE subject_id = ? AND domain = ? ORDER BY disclosed_at, disclosure_id
+                """, arguments: [subjectId, domain.rawValue]).map { try Self.memory($0) }
+        }
+    }
+
     /// Stores messages (a repeat keeps the first); a retraction marks everything sent about
     /// its task to its partner retracted.
     static func remember(_ memories: [DisclosureMemory], in db: Database) throws {
         guard !memories.isEmpty else { return }
         let insert = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO disclosure (disclosure_id, kind, task_id, partner_id, role, case_id, subject_id, source_event_id,
-                                              source_event_type, disclosed_fields, disclosed_at, retracted)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                              source_event_type, disclosed_fields, disclosed_at, retracted, domain,
+                                              legal_basis)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let retract = try db.cachedStatement(sql: "UPDATE disclosure SET retracted = 1 WHERE task_id = ? AND partner_id = ?")
         for m in memories {
@@ -35,7 +45,7 @@ extension FilterStore {
             try insert.execute(arguments: [
                 m.disclosureId, m.kind.rawValue, m.taskId, m.partnerId, m.role.rawValue, m.caseId.uuidString.lowercased(),
                 m.subjectId, m.sourceEventId, m.sourceEventType.rawValue, fields, ContractCoding.timestamp(m.disclosedAt),
-                m.retracted,
+                m.retracted, m.domain?.rawValue, m.legalBasis?.rawValue,
             ])
             if m.kind == .taskRetracted { try retract.execute(arguments: [m.taskId, m.partnerId]) }
         }
@@ -54,6 +64,8 @@ extension FilterStore {
             taskId: row["task_id"], partnerId: row["partner_id"],
             role: try value(PartnerRole(rawValue: row["role"]), "role"),
             caseId: try value(UUID(uuidString: row["case_id"]), "case id"), subjectId: row["subject_id"],
+            domain: try (row["domain"] as String?).map { try value(Domain(rawValue: $0), "domain") },
+            legalBasis: try (row["legal_basis"] as String?).map { try value(DisclosureLogged.LegalBasis(rawValue: $0), "legal basis") },
             sourceEventId: row["source_event_id"],
             sourceEventType: try value(EventType(rawValue: row["source_event_type"]), "source event type"),
             disclosedFields: try value(try? JSONDecoder().decode([String].self, from: Data(fields.utf8)), "field list"),

@@ -77,6 +77,16 @@ public final class FilterStore: Sendable {
                 CREATE INDEX held_update_by_case ON held_update (subject_id, case_id);
                 """)
         }
+        // Each message's basisvoorwaarde and legal basis, so that a withdrawal of consent finds
+        // every task a partner received about the person on that consent. Rows from before
+        // have neither (no release kept any).
+        migrator.registerMigration("v6-disclosure-basis") { db in
+            try db.execute(sql: """
+                ALTER TABLE disclosure ADD COLUMN domain TEXT;
+                ALTER TABLE disclosure ADD COLUMN legal_basis TEXT;
+                CREATE INDEX disclosure_by_subject ON disclosure (subject_id, domain);
+                """)
+        }
         try migrator.migrate(database)
     }
 

@@ -46,6 +46,12 @@ final class PendingDisclosures: Sendable {
         }
     }
 
+    func memories(subjectId: String, domain: Domain) -> [DisclosureMemory] {
+        entries.withLock { entries in
+            entries.values.map(\.memory).filter { $0.subjectId == subjectId && $0.domain == domain }
+        }
+    }
+
     func memories(caseId: UUID) -> [DisclosureMemory] {
         entries.withLock { entries in entries.values.map(\.memory).filter { $0.caseId == caseId } }
     }

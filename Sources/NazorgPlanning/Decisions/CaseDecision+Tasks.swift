@@ -68,6 +68,22 @@ extension CaseDecision {
         try publish(withdrawn, id: DeterministicID.string("TaskWithdrawn", taskId, eventId))
     }
 
+    /// Withdraws a task whose consent the person withdrew (the filter already asked its partner
+    /// to delete it) and puts a new one for the same partner in its place, with the old one's
+    /// deadline, content and plan: it waits in the filter until consent is given again. Not a
+    /// hand-off between partners, so no hot-potato check.
+    mutating func replaceAfterWithdrawnConsent(_ task: TaskRecord) throws {
+        try withdraw(task.taskId, reason: .consentWithdrawn, retract: true)
+        let next = TaskRecord(taskId: DeterministicID.string("task", "consent-withdrawn", task.taskId, eventId), caseId: caseId,
+                              subjectId: record.subjectId, taskType: task.taskType, domain: task.domain,
+                              partnerId: task.partnerId, partnerRole: task.partnerRole, deadline: task.deadline,
+                              dueAt: task.dueAt, urgent: task.urgent, details: task.details, remark: task.remark,
+                              sourceNoticeId: task.sourceNoticeId, assignedAt: now, plannedOn: task.plannedOn,
+                              measure: task.measure)
+        update(next)
+        try publish(assigned(next), id: DeterministicID.string("TaskAssigned", next.taskId))
+    }
+
     /// Computes every open task's deadline and urgency again (the release date moved, the
     /// person was released, a correction changed a date) and revises the tasks that changed;
     /// with `always`, every open task (a release is news even when no date moved).

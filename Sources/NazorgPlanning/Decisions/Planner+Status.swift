@@ -20,6 +20,9 @@ extension Planner {
         // The filter's reports about a waiting task may cross: a late awaiting-consent or
         // offered must not undo what happened since. Partners' answers always apply.
         if Self.isStale(status.status, after: task.status) { return PlanningChange() }
+        if status.status == .undeliverable && status.reason == HubReason.consentWithdrawn {
+            return try decideConsentWithdrawn(task, status: status, eventId: eventId, trace: trace, now: now, state: state)
+        }
         var decision = CaseDecision(planner: self, state: state, eventId: eventId, trace: trace, now: now)
         task.status = status.status.rawValue
         decision.update(task)
@@ -33,6 +36,25 @@ extension Planner {
         }
         if status.status == .rejected { try decision.raiseHotPotatoIfPassedAround(task.taskId, after: .rejected) }
         if status.status == .completed { try decision.closeIfEveryTaskIsDone() }
+        return try decision.change()
+    }
+
+    /// The filter stopped a task because the person withdrew the consent its partner held it
+    /// on, and asked the partner to delete it. The task is withdrawn (`consent-withdrawn`, as
+    /// retracted) and a new task for the same partner, with the same deadline and content,
+    /// takes its place: the filter keeps it until consent is given again, and reports the wait
+    /// to the coordinator after its grace period (an `awaiting-consent` escalation, then a
+    /// `consent-timeout`). A task the partner already completed stays completed.
+    func decideConsentWithdrawn(_ task: TaskRecord, status: TaskStatusChanged, eventId: String, trace: TraceParent,
+                                now: Date, state: CaseState) throws -> PlanningChange {
+        guard task.isOpen else { return .ignored("task-completed") }
+        var decision = CaseDecision(planner: self, state: state, eventId: eventId, trace: trace, now: now)
+        var forwarded = status
+        forwarded.caseId = task.caseId
+        forwarded.subjectId = task.subjectId
+        forwarded.domain = task.domain
+        try decision.publish(forwarded, id: DeterministicID.string("case-status", eventId))
+        try decision.replaceAfterWithdrawnConsent(task)
         return try decision.change()
     }
 

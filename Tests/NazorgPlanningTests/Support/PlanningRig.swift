@@ -80,11 +80,16 @@ final class PlanningRig {
               let task = try await store.tasks(caseId: current.caseId).first(where: { $0.isOpen && matching($0) }) else {
             throw RigError(message: "no open task matches the report")
         }
+        try await report(status, reason: reason, about: task)
+        return task
+    }
+
+    /// Delivers a status report about `task`, open or not.
+    func report(_ status: TaskStatus, reason: String? = nil, about task: TaskRecord) async throws {
         let report = TaskStatusChanged(taskId: task.taskId, partnerId: task.partnerId, domain: task.domain, status: status,
                                        reason: reason ?? (status == .rejected ? "Geen plek." : nil), changedAt: clock.now)
         let record = try publisher.taskStatusRecord(report, id: "status-\(task.taskId)-\(status.rawValue)", trace: .random())
         try await deliver([try event(record, topic: Topics.partnerStatus)])
-        return task
     }
 
     /// Delivers an event another service published on `topic` (the disclosure log).

@@ -1,0 +1,149 @@
+import Foundation
+import NazorgContracts
+import NazorgKafka
+@testable import NazorgRuntime
+import NazorgTestSupport
+import Testing
+@testable import NazorgFilter
+
+private let housing = makeTask(.housing, partner: "woon-test", role: .housingCorporation)
+private let housingMeasure: TaskAssigned = {
+    var task = makeTask(.housing, partner: "woon-test", role: .housingCorporation, taskId: "task-rent-continuation",
+                        taskType: .measure)
+    task.measure = .rentContinuation
+    return task
+}()
+private let idTask = makeTask(.id, partner: "id-test", role: .civilAffairs)
+private let debts = makeTask(.debts, partner: "schuld-test", role: .debtRelief)
+
+private func given(_ domain: Domain) -> ConsentGiven {
+    ConsentGiven(consentId: "c-\(domain.rawValue)", subjectId: testSubject, domain: domain, givenAt: Date())
+}
+
+private func withdrawn(_ domain: Domain) -> ConsentWithdrawn {
+    ConsentWithdrawn(consentId: "w-\(domain.rawValue)", subjectId: testSubject, domain: domain, withdrawnAt: Date())
+}
+
+private func decoded<P: EventPayload>(_ records: [ConsumerRecord], _ type: P.Type) throws -> [P] {
+    try records.filter { $0.eventType == P.eventType }.map { try ReceivedEvent(record: $0).decode(P.self) }
+}
+
+@Suite("A withdrawal of consent retracts what rested on it", .serialized)
+struct ConsentWithdrawalTests {
+    /// Two housing tasks (a delivery and a measure) offered on consent, a debts task on its own
+    /// consent and an ID task on public task: withdrawing the housing consent sends each
+    /// housing task one data-free TaskRetracted, logged first, tells planning each stopped, and
+    /// leaves debts and ID alone. A new housing task then waits; the replay changes nothing.
+    @Test func eachTaskReceivedOnTheConsentIsRetractedOnceAndPlanningHears() async throws {
+        let h = try FilterHarness()
+        try await h.deliver(given(.housing), id: "consent-housing")
+        try await h.deliver(given(.debts), id: "consent-debts")
+        try await h.deliver(housing, id: "assigned-housing")
+        try await h.deliver(housingMeasure, id: "assigned-measure")
+        try await h.deliver(debts, id: "assigned-debts")
+        try await h.deliver(idTask, id: "assigned-id")
+        try await h.deliver(withdrawn(.housing), id: "withdraw-housing")
+
+        let partner = try await h.partnerRecords("woon-test", atLeast: 4)
+        #expect(partner.map(\.eventType) == [.taskOffered, .taskOffered, .taskRetracted, .taskRetracted])
+        let retractions = try decoded(partner, TaskRetracted.self)
+        #expect(Set(retractions.map(\.taskId)) == [housing.taskId, housingMeasure.taskId])
+        #expect(Set(retractions.map(\.retractionId)).count == 2)
+        for record in partner where record.eventType == .taskRetracted {
+            // Data-free: the task id and nothing of the person.
+            #expect(!record.text.contains("999990019") && !record.text.contains("Testpersoon") && !record.text.contains("2027"))
+            #expect(record.headers.text(CloudEventHeader.subject) == nil)
+        }
+        // One partition per person and partner: the retraction follows the offers.
+        #expect(Set(partner.compactMap(\.key).map { String(decoding: $0, as: UTF8.self) }).count == 1)
+
+        let log = try decoded(try await h.read(Topics.filterDisclosures, atLeast: 6), DisclosureLogged.self)
+        let retractionLog = log.filter { $0.disclosedEventType == .taskRetracted }
+        #expect(retractionLog.count == 2)
+        #expect(retractionLog.allSatisfy { $0.sourceEventType == .consentWithdrawn && $0.receiverId == "woon-test" })
+        #expect(retractionLog.allSatisfy { $0.disclosedFields == ["taskId", "deletionRequested"] })
+        #expect(Set(log.map(\.disclosureId)).count == log.count)
+
+        let reports = try await h.read(Topics.partnerStatus, atLeast: 2).map { try TaskStatusChanged.decodedJSON(Data($0.value)) }
+        #expect(Set(reports.map(\.taskId)) == [housing.taskId, housingMeasure.taskId])
+        #expect(reports.allSatisfy { $0.status == .undeliverable && $0.reason == HubReason.consentWithdrawn })
+
+        // Nothing new on the withdrawn consent; the other consent and the public task untouched.
+        try await h.deliver(makeTask(.housing, partner: "woon-test", role: .housingCorporation, taskId: "task-housing-2"),
+                            id: "assigned-housing-2")
+        #expect(try await h.store.parkedCount() == 1)
+        #expect(try await h.partnerRecords("schuld-test", atLeast: 1).map(\.eventType) == [.taskOffered])
+        #expect(try await h.partnerRecords("id-test", atLeast: 1).map(\.eventType) == [.taskOffered])
+
+        // The same withdrawal again (a redelivery), and a second withdrawal: nothing more.
+        try await h.deliver(withdrawn(.housing), id: "withdraw-housing")
+        try await h.deliver(withdrawn(.housing), id: "withdraw-housing-again")
+        let after = try await drainTopic(h.cluster.bootstrapServers, Topics.partnerTasks("woon-test"))
+        #expect(after.count == 4)
+        await h.close()
+    }
+
+    /// A filter that lost its store after the withdrawal's records were written (but before
+    /// `finish`) stages the same records under the same ids: consumers deduplicate them.
+    @Test func aReplayAfterACrashRepeatsTheSameIds() async throws {
+        let h = try FilterHarness()
+        try await h.deliver(given(.housing), id: "consent-housing")
+        try await h.deliver(housing, id: "assigned-housing")
+        let store = try FilterHarness.newStore()
+        let restarted = h.engine(store: store)
+        // The restarted filter reads everything again from the start of its topics.
+        try await h.deliver(given(.housing), id: "consent-housing", to: restarted)
+        try await h.deliver(housing, id: "assigned-housing", to: restarted)
+        try await h.deliver(withdrawn(.housing), id: "withdraw-housing", to: restarted)
+        try await h.deliver(withdrawn(.housing), id: "withdraw-housing")
+        let partner = try await h.partnerRecords("woon-test", atLeast: 4)
+        let ids = partner.compactMap(\.eventId)
+        #expect(partner.map(\.eventType) == [.taskOffered, .taskOffered, .taskRetracted, .taskRetracted])
+        #expect(Set(ids).count == 2, "the offer and the retraction, each written twice under one id")
+        await h.close()
+    }
+
+    /// An offer and the withdrawal in one batch: the withdrawal sees the staged offer and
+    /// retracts it; a task and an update after it in the batch disclose nothing.
+    @Test func aWithdrawalInTheSameBatchAsOffersWinsTheRace() async throws {
+        let h = try FilterHarness()
+        try await h.deliver(given(.housing), id: "consent-housing")
+        var revised = housing
+        revised.deadline = CalendarDate(year: 2027, month: 4, day: 1)!
+        try await h.deliverBatch([
+            (housing, "assigned-housing"),
+            (withdrawn(.housing), "withdraw-housing"),
+            (makeTask(.housing, partner: "woon-test", role: .housingCorporation, taskId: "task-late"), "assigned-late"),
+            (TaskRevised(revisionId: "rev-1", task: revised, previousDeadline: housing.deadline, reason: .releaseDateChanged,
+                         revisedAt: Date()), "revised-housing"),
+        ])
+        let partner = try await drainTopic(h.cluster.bootstrapServers, Topics.partnerTasks("woon-test"))
+        #expect(partner.map(\.eventType) == [.taskOffered, .taskRetracted])
+        #expect(try await h.store.parkedCount() == 1)
+        // Once finished, the store alone knows it: a later withdrawal retracts nothing again.
+        try await h.deliver(withdrawn(.housing), id: "withdraw-housing-2")
+        #expect(try await drainTopic(h.cluster.bootstrapServers, Topics.partnerTasks("woon-test")).count == 2)
+        await h.close()
+    }
+
+    /// A task cancelled before the withdrawal is still retracted (the partner holds its data)
+    /// but planning is not told again; a task the partner never received is not named.
+    @Test func aCancelledTaskIsRetractedWithoutAReportAndAParkedOneIsNotNamed() async throws {
+        let h = try FilterHarness()
+        try await h.deliver(given(.housing), id: "consent-housing")
+        try await h.deliver(housing, id: "assigned-housing")
+        try await h.deliver(TaskWithdrawn(taskId: housing.taskId, caseId: testCase, subjectId: testSubject,
+                                          municipality: "GM0363", taskType: .deliver, domain: .housing,
+                                          partnerId: "woon-test", partnerRole: .housingCorporation, reason: .caseClosed,
+                                          retract: false, withdrawnAt: Date()), id: "withdrawn-housing")
+        try await h.deliver(withdrawn(.debts), id: "withdraw-debts")
+        try await h.deliver(debts, id: "assigned-debts")
+        try await h.deliver(withdrawn(.housing), id: "withdraw-housing")
+        let partner = try await h.partnerRecords("woon-test", atLeast: 3)
+        #expect(partner.map(\.eventType) == [.taskOffered, .taskCancelled, .taskRetracted])
+        let reports = try await drainTopic(h.cluster.bootstrapServers, Topics.partnerStatus)
+        #expect(reports.isEmpty)
+        #expect(try await drainTopic(h.cluster.bootstrapServers, Topics.partnerTasks("schuld-test")).isEmpty)
+        await h.close()
+    }
+}
