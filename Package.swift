@@ -90,6 +90,7 @@ let package = Package(
         .target(
             name: "NazorgFilter",
             dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
@@ -171,7 +172,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NazorgFilterTests",
-            dependencies: ["NazorgTestSupport", "NazorgFilter", "NazorgRuntime", "NazorgKafka", "NazorgContracts"],
+            dependencies: ["NazorgTestSupport", "NazorgFilter", "NazorgRuntime", "NazorgKafka", "NazorgContracts",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -58,7 +58,7 @@ public enum AdaptersService {
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
         let publisher = EventPublisher(producer: producer, source: source)
         let deadLetters = DeadLetterWriter(producer: producer, service: "adapters")
-        var services: [any Service] = tracing + [ProducerLifecycleService(producer: producer)]
+        var services: [any Service] = tracing + [ProducerLifecycleService(producer: producer, writes: { [Topics.partnerStatus, Topics.deadLetter].contains($0) }, logger: logger)]
 
         for partner in directory.partners {
             guard let webhook = partner.webhook else {

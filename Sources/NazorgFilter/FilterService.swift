@@ -9,8 +9,18 @@ public enum FilterService {
     public static let source = "/nazorg-hub/filter"
 
     /// `consentGrace`: how long a task may wait for consent before planning is told.
+    /// The topics the filter writes: partners' topics, the disclosure log, status reports to
+    /// planning, the monitoring feed, dead letters and (its consent API) consent events.
+    static func writes(_ topic: String) -> Bool {
+        [Topics.consentEvents, Topics.partnerStatus, Topics.filterDisclosures, Topics.monitoringFeed, Topics.deadLetter]
+            .contains(topic) || (topic.hasPrefix("partner.") && topic.hasSuffix(".tasks.v1"))
+    }
+
+    /// `consentAPI`: who may record consent statements (`POST /v1/consents`); nil: the route
+    /// is not served.
     public static func make(options: ServiceOptions, policies: PolicySet, partnerIDs: PartnerPseudonymizer,
-                            consentGrace: Duration = .seconds(60), logger: Logger) throws -> ServiceAssembly {
+                            consentGrace: Duration = .seconds(60), consentAPI: ConsentAPISettings? = nil,
+                            logger: Logger) throws -> ServiceAssembly {
         let store = try FilterStore(path: options.dataFile("filter.sqlite"))
         let (tracer, tracing) = try options.makeTracer(for: "filter", logger: logger)
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
@@ -19,13 +29,17 @@ public enum FilterService {
             options: ConsumerOptions(groupID: options.group("filter"),
                                      topics: [Topics.planningCaseEvents, Topics.consentEvents, Topics.intakeNotices]),
             logger: logger)
-        let engine = FilterEngine(policies: policies, store: store, publisher: EventPublisher(producer: producer, source: source),
-                                  partnerIDs: partnerIDs, logger: logger, tracer: tracer)
+        let publisher = EventPublisher(producer: producer, source: source)
+        let engine = FilterEngine(policies: policies, store: store, publisher: publisher, partnerIDs: partnerIDs, logger: logger,
+                                  tracer: tracer)
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
+        if let consentAPI {
+            ConsentRoute.add(to: router, publisher: publisher, store: store, settings: consentAPI, logger: logger)
+        }
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "filter", endpoint: endpoint, services: tracing + [
-            ProducerLifecycleService(producer: producer),
+            ProducerLifecycleService(producer: producer, writes: writes, logger: logger),
             ParkedTaskReporter(engine: engine, grace: consentGrace, logger: logger),
             EventConsumerService(name: "filter", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "filter"),

@@ -40,7 +40,7 @@ public enum IntakeService {
                   logger: logger, acknowledgementDeadline: acknowledgementDeadline)
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "intake", endpoint: endpoint, services: tracing + [
-            ProducerLifecycleService(producer: producer),
+            ProducerLifecycleService(producer: producer, writes: { [Topics.intakeNotices, Topics.consentEvents].contains($0) }, logger: logger),
             endpoint.application(router: router, name: "nazorg-intake", logger: logger, service: "intake", tracer: tracer),
         ])
     }

@@ -64,13 +64,21 @@ struct FilterHarness {
         FilterEngine(policies: policies, store: store, publisher: publisher, partnerIDs: testPartnerIDs, logger: filterTestLogger)
     }
 
-    func deliver<P: EventPayload>(_ payload: P, id: String, trace: TraceParent = .random(), to engine: FilterEngine? = nil)
-        async throws {
-        let record = try publisher.record(payload, topic: "input", key: testSubject, id: id, subject: testSubject, trace: trace)
+    func deliver<P: EventPayload>(_ payload: P, id: String, trace: TraceParent = .random(), to engine: FilterEngine? = nil,
+                                  subject: String = testSubject) async throws {
+        let record = try publisher.record(payload, topic: "input", key: subject, id: id, subject: subject, trace: trace)
         try await (engine ?? self.engine).handleAlone(
             ReceivedEvent(record: ConsumerRecord(topic: "input", partition: 0, offset: 0, key: record.key, value: record.value,
                                                  headers: record.headers, timestampMilliseconds: nil)),
             writingWith: producer)
+    }
+
+    /// Hands records read from a topic (the consent API's, say) to the engine one by one, as
+    /// its consumer would.
+    func deliver(records: [ConsumerRecord], to engine: FilterEngine? = nil) async throws {
+        for record in records {
+            try await (engine ?? self.engine).handleAlone(ReceivedEvent(record: record), writingWith: producer)
+        }
     }
 
     func read(_ topic: String, atLeast count: Int, timeout: Duration = .seconds(15)) async throws -> [ConsumerRecord] {

@@ -25,6 +25,8 @@ public struct FilterEngine: BatchEventHandler {
         var disclosed: [(partner: String, legalBasis: String)] = []
         /// The messages staged, remembered once written.
         var remembered: [DisclosureMemory] = []
+        /// Prisons and municipalities a notice named, recorded once handled.
+        var scopes: [SubjectScope] = []
     }
 
     let policies: PolicySet
@@ -70,6 +72,7 @@ public struct FilterEngine: BatchEventHandler {
             } catch {
                 throw PoisonEvent(reason: "invalid-payload", detail: "the \(type.rawValue) body does not match its schema")
             }
+            effect.scopes = SubjectScope.named(by: notice)
             try observe(into: &out, FlowObserved(observing: notice, type: type), envelope)
         case .taskAssigned:
             let task = try event.decode(TaskAssigned.self)
@@ -141,7 +144,8 @@ public struct FilterEngine: BatchEventHandler {
     public func finish(_ effects: [Effect]) async throws {
         let remembered = effects.flatMap(\.remembered)
         try await store.complete(processed: effects.map(\.eventId), unparked: effects.flatMap(\.unparked),
-                                 remembered: remembered, releasedHeld: effects.flatMap(\.releasedHeld))
+                                 remembered: remembered, releasedHeld: effects.flatMap(\.releasedHeld),
+                                 scopes: effects.flatMap(\.scopes))
         // Only now: until the store has them, staging finds them here.
         pending.remove(remembered.map(\.disclosureId))
         let disclosed = Dictionary(grouping: effects.flatMap(\.disclosed), by: { "\($0.partner) \($0.legalBasis)" })

@@ -87,6 +87,14 @@ public final class FilterStore: Sendable {
                 CREATE INDEX disclosure_by_subject ON disclosure (subject_id, domain);
                 """)
         }
+        // Whose statements a consent API caller may record: every prison and municipality the
+        // person's notices named.
+        migrator.registerMigration("v7-subject-scope") { db in
+            try db.execute(sql: """
+                CREATE TABLE subject_scope (subject_id TEXT NOT NULL, scope TEXT NOT NULL,
+                                            PRIMARY KEY (subject_id, scope)) WITHOUT ROWID;
+                """)
+        }
         try migrator.migrate(database)
     }
 
@@ -131,8 +139,9 @@ public final class FilterStore: Sendable {
     /// held updates it sent, and remembers the messages it sent partners, in one transaction:
     /// a replay of the batch finds the same ids and changes nothing.
     public func complete(processed eventIds: [String], unparked: [String], remembered: [DisclosureMemory] = [],
-                         releasedHeld: [HeldUpdate.Key] = []) async throws {
-        guard !eventIds.isEmpty || !unparked.isEmpty || !remembered.isEmpty || !releasedHeld.isEmpty else { return }
+                         releasedHeld: [HeldUpdate.Key] = [], scopes: [SubjectScope] = []) async throws {
+        guard !eventIds.isEmpty || !unparked.isEmpty || !remembered.isEmpty || !releasedHeld.isEmpty || !scopes.isEmpty
+        else { return }
         let now = ContractCoding.timestamp(Date())
         try await database.write { db in
             let mark = try db.cachedStatement(sql: "INSERT OR IGNORE INTO processed_event (event_id, processed_at) VALUES (?, ?)")
@@ -141,6 +150,7 @@ public final class FilterStore: Sendable {
             for id in unparked { try unpark.execute(arguments: [id]) }
             try Self.remove(held: releasedHeld, in: db)
             try Self.remember(remembered, in: db)
+            try Self.record(scopes, in: db)
         }
     }
 

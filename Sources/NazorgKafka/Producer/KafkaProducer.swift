@@ -183,6 +183,32 @@ public final class KafkaProducer: Sendable {
         return (try? await runBlocking(on: blockingQueue) { client.fetchMetadataBlocking(timeoutMilliseconds: ms) }) ?? false
     }
 
+    /// Learns the partitions and leaders of the topics this producer will write, so the first
+    /// record to each is not held up by a metadata round; the topics that could not be
+    /// prepared (missing, or the cluster did not answer within `timeout` each). Harmless to
+    /// skip: a record to an unprepared topic only waits longer.
+    public func prepare(topics: [String], timeout: Duration = .seconds(5)) async -> [String] {
+        guard (try? enter()) != nil else { return topics }
+        defer { leave() }
+        let client = self.client
+        let ms = timeout.clampedMilliseconds
+        var missing: [String] = []
+        for topic in topics {
+            let ready = (try? await runBlocking(on: blockingQueue) { client.fetchTopicMetadataBlocking(topic, timeoutMilliseconds: ms) })
+            if ready != true { missing.append(topic) }
+        }
+        return missing
+    }
+
+    /// The names of every topic in the cluster; empty when it did not answer in time.
+    public func topicNames(timeout: Duration = .seconds(5)) async -> [String] {
+        guard (try? enter()) != nil else { return [] }
+        defer { leave() }
+        let client = self.client
+        let ms = timeout.clampedMilliseconds
+        return ((try? await runBlocking(on: blockingQueue) { client.topicNamesBlocking(timeoutMilliseconds: ms) }) ?? nil) ?? []
+    }
+
     /// Flushes what is outstanding (up to `timeout`), fails what is left, and releases the client.
     public func close(timeout: Duration = .seconds(10)) async {
         guard !closed.exchange(true, ordering: .sequentiallyConsistent) else { return }

@@ -118,6 +118,31 @@ final class NativeClient: @unchecked Sendable {
         return err == RD_KAFKA_RESP_ERR_NO_ERROR
     }
 
+    /// Asks the cluster for one topic's metadata, so that the client knows the topic's
+    /// partitions and leaders before its first record: otherwise the first produce to a topic
+    /// waits for a metadata round of its own (close to a second on the embedded broker).
+    /// Blocking: call off the cooperative pool.
+    func fetchTopicMetadataBlocking(_ topic: String, timeoutMilliseconds: Int32) -> Bool {
+        guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else { return false }
+        defer { rd_kafka_topic_destroy(topicHandle) }
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(handle, 0, topicHandle, &metadata, timeoutMilliseconds)
+        defer { if let metadata { rd_kafka_metadata_destroy(metadata) } }
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata, metadata.pointee.topic_cnt == 1 else { return false }
+        return metadata.pointee.topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
+    /// The names of every topic in the cluster, or nil when it did not answer. Blocking.
+    func topicNamesBlocking(timeoutMilliseconds: Int32) -> [String]? {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(handle, 1, nil, &metadata, timeoutMilliseconds)
+        defer { if let metadata { rd_kafka_metadata_destroy(metadata) } }
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { return nil }
+        return (0..<Int(metadata.pointee.topic_cnt)).compactMap { index in
+            metadata.pointee.topics[index].topic.map { String(cString: $0) }
+        }
+    }
+
     /// Destroys the handle. Blocking: call off the cooperative pool, exactly once.
     func destroyBlocking() {
         rd_kafka_destroy(handle)

@@ -61,23 +61,7 @@ public struct CoordinatorScope: Sendable, Hashable {
     /// municipality of the region in Contracts/reference/gemeenten.csv) or `*`. Throws
     /// ``ConfigurationError`` for a code that is neither.
     public init(scopes: [String]) throws {
-        if scopes.contains("*") {
-            self.init(municipalities: nil)
-            return
-        }
-        var codes = Set<String>()
-        for scope in scopes {
-            if MunicipalityCodes.isKnown(scope) {
-                codes.insert(scope)
-            } else {
-                let region = MunicipalityCodes.all.values.filter { $0.safetyRegion == scope && $0.validUntil == nil }
-                guard !region.isEmpty else {
-                    throw ConfigurationError("scope '\(scope)' is neither a municipality code nor a safety region")
-                }
-                codes.formUnion(region.map(\.code))
-            }
-        }
-        self.init(municipalities: codes)
+        self.init(municipalities: try MunicipalityScopes.municipalities(for: scopes))
     }
 }
 

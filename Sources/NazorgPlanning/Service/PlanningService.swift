@@ -41,7 +41,7 @@ public enum PlanningService {
         }
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "planning", endpoint: endpoint, services: tracing + [
-            ProducerLifecycleService(producer: producer),
+            ProducerLifecycleService(producer: producer, writes: { [Topics.planningCaseEvents, Topics.deadLetter].contains($0) }, logger: logger),
             OutboxRelayService(engine: engine, logger: logger),
             CaseClosureService(engine: engine, interval: settings.closureCheckInterval, logger: logger),
             TimerService(engine: engine, interval: settings.timerCheckInterval, logger: logger),

@@ -68,12 +68,16 @@ public struct CallerTokens: Sendable {
 
     /// The caller behind the request's bearer token; a 401 problem when there is none.
     public func authenticate(_ request: Request) throws -> Caller {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-              let caller = callers[Self.hash(String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))] else {
-            throw ProblemDetails.unauthorized
-        }
+        guard let caller = caller(of: request) else { throw ProblemDetails.unauthorized }
         return caller
     }
+
+    /// The caller behind the request's bearer token, if any.
+    public func caller(of request: Request) -> Caller? {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
+        return callers[Self.hash(String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))]
+    }
+
 }
 
 extension ProblemDetails {

@@ -65,6 +65,11 @@ public enum HubMetrics {
         counter(MetricCatalogue.disclosureLogFailures, reason).increment(by: count)
     }
 
+    /// Consent events the consent API published; `decision` is `given` or `withdrawn`.
+    public static func consentStatements(decision: String, count: Int = 1) {
+        counter(MetricCatalogue.consentStatements, decision).increment(by: count)
+    }
+
     /// One webhook delivery attempt and, when the partner was called, how long it took.
     public static func webhookDelivery(partner: String, outcome: WebhookOutcome, duration: Duration? = nil) {
         counter(MetricCatalogue.webhookDeliveries, partner, outcome.rawValue).increment()

@@ -66,6 +66,9 @@ public enum MetricCatalogue {
     public static let disclosureLogFailures = MetricFamily(
         "nazorg.filter.disclosure.log.failures", .counter, labels: ["reason"],
         help: "Disclosure-log (audit) writes that failed; the disclosure waits until the log is written.")
+    public static let consentStatements = MetricFamily(
+        "nazorg.filter.consent.statements", .counter, labels: ["decision"],
+        help: "Consent events (one per basisvoorwaarde) the consent API published after Kafka acknowledged them, by decision (given, withdrawn).")
 
     // Adapters.
     public static let webhookDeliveries = MetricFamily(
@@ -110,7 +113,7 @@ public enum MetricCatalogue {
     public static let all: [MetricFamily] = [
         httpRequests, httpRequestDuration,
         recordsConsumed, recordsProduced, processingDuration, processingRetries, recordsDeadLettered,
-        recordsDisclosed, disclosureLogFailures,
+        recordsDisclosed, disclosureLogFailures, consentStatements,
         webhookDeliveries, webhookDuration,
         kafkaConsumerLag, kafkaMessagesTransmitted, kafkaMessagesReceived, kafkaMessagesQueued,
         monitoringNotices, monitoringNoticesByType, monitoringCasesOpen, monitoringEscalations, monitoringEscalationsByReason,

@@ -487,12 +487,28 @@ private final class MemberState {
 
 /// Closes a producer when the service group shuts down. Put it first in the group so it
 /// stops last, after every service that produces.
+///
+/// With `writes`, it first learns the partitions and leaders of every topic in the cluster
+/// that the service writes (`writes(name)`), so that the first record to each after a start
+/// (a retraction to a partner, say) does not wait for a metadata round of its own.
 public struct ProducerLifecycleService: Service {
     let producer: KafkaProducer
+    let writes: (@Sendable (String) -> Bool)?
+    let logger: Logger?
 
-    public init(producer: KafkaProducer) { self.producer = producer }
+    public init(producer: KafkaProducer, writes: (@Sendable (String) -> Bool)? = nil, logger: Logger? = nil) {
+        self.producer = producer
+        self.writes = writes
+        self.logger = logger
+    }
 
     public func run() async throws {
+        if let writes {
+            let topics = await producer.topicNames().filter(writes).sorted()
+            let missing = await producer.prepare(topics: topics)
+            logger?.info("producer prepared its topics", metadata: ["kafka.topics": "\(topics.count - missing.count)",
+                                                                   "kafka.topics.unprepared": "\(missing.count)"])
+        }
         try? await gracefulShutdown()
         await producer.close()
     }

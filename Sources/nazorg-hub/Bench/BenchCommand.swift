@@ -5,7 +5,7 @@ import NazorgKafka
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks (use a release build).",
-                                                    subcommands: [KafkaBench.self, FilterBench.self, IntakeBench.self, MonitoringBench.self, PlanningBench.self, E2EBench.self])
+                                                    subcommands: [KafkaBench.self, FilterBench.self, ConsentBench.self, IntakeBench.self, MonitoringBench.self, PlanningBench.self, E2EBench.self])
 }
 
 /// Produce and batch-consume throughput of the Kafka layer on the embedded broker, next to

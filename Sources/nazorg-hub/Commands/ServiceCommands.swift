@@ -89,6 +89,8 @@ struct FilterCommand: AsyncParsableCommand {
     @OptionGroup var files: ContractFileOptions
     @Option(help: "Seconds a task may wait for the person's consent before planning is told (and escalates).")
     var consentGrace: Double = 60
+    @Option(help: "Who may record consent statements at POST /v1/consents (YAML: token hashes, role pi-desk or municipality-coordinator, scopes). Needs NAZORG_PSEUDONYM_KEY_FILE. Without it the consent API is not served.")
+    var consentCallers: String?
 
     func validate() throws {
         guard consentGrace.isFinite, consentGrace >= 0, consentGrace <= 86_400 * 30 else {
@@ -103,8 +105,17 @@ struct FilterCommand: AsyncParsableCommand {
         }
         let assembly = try FilterService.make(options: common.serviceOptions(service: "filter", defaultPort: DefaultPort.filter),
                                               policies: PolicySet.load(directory: files.policies), partnerIDs: partnerIDs,
-                                              consentGrace: .milliseconds(Int64(consentGrace * 1000)), logger: logger)
+                                              consentGrace: .milliseconds(Int64(consentGrace * 1000)),
+                                              consentAPI: consentAPI(), logger: logger)
         try await runUntilSignalled([assembly], logger: logger)
+    }
+
+    private func consentAPI() throws -> ConsentAPISettings? {
+        guard let consentCallers else { return nil }
+        guard let pseudonymizer = try SubjectPseudonymizer.fromEnvironment() else {
+            throw ValidationError("The consent API takes a BSN: set NAZORG_PSEUDONYM_KEY_FILE (or NAZORG_PSEUDONYM_KEY, at least 32 bytes) to intake's subject pseudonym key.")
+        }
+        return ConsentAPISettings(callers: try ConsentCallers(contentsOf: consentCallers), pseudonymizer: pseudonymizer)
     }
 }
 
