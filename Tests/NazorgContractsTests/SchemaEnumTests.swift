@@ -42,6 +42,7 @@ let schemaEnums: [SchemaEnum] = [
     SchemaEnum(BasisvoorwaardeCoverage.State.self, "common.json", "/$defs/CoverageState"),
     SchemaEnum(TaskRevised.Reason.self, "common.json", "/$defs/TaskRevisionReason"),
     SchemaEnum(TaskWithdrawn.Reason.self, "common.json", "/$defs/TaskWithdrawalReason"),
+    SchemaEnum(ConsentRecorder.Role.self, "common.json", "/$defs/ConsentRecorder/properties/role"),
     SchemaEnum(DeadlinePrecision.self, "common.json", "/$defs/DeadlinePrecision"),
     SchemaEnum(EscalationRaised.Reason.self, "common.json", "/$defs/EscalationReason"),
     SchemaEnum(CaseClosed.CoordinatorReason.self, "common.json", "/$defs/CoordinatorCloseReason"),
