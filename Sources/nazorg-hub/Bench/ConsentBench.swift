@@ -87,8 +87,16 @@ struct ConsentBench: AsyncParsableCommand {
                                               subject: subject, trace: .random()))
         }
         try await publisher.publish(setup)
-        // The filter learns whose statements the desk may record from the notices.
-        try await Task.sleep(for: .seconds(3))
+        // The filter learns whose statements the desk may record from the notices: the last
+        // person's consent is refused (404) until the filter has read the notices.
+        let ready = ContinuousClock.now + .seconds(60)
+        while (try? await Self.post(bsns[people - 1], decision: "given", evidence: "bench-consent", client: client,
+                                    port: port, token: token)) == nil {
+            guard ContinuousClock.now < ready else {
+                throw RawLibrdkafka.Failure(description: "the filter did not read the notices within 60 s")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         try await postAll(bsns, decision: "given", client: client, port: port, token: token, concurrency: 8)
         var tasks: [ProducerRecord] = []
         for (i, bsn) in bsns.enumerated() {
