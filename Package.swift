@@ -91,6 +91,7 @@ let package = Package(
             name: "NazorgFilter",
             dependencies: ["NazorgRuntime", "NazorgKafka", "NazorgContracts",
                            .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Yams", package: "Yams")],
             swiftSettings: strict

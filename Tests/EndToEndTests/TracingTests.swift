@@ -141,7 +141,8 @@ struct TracingTests {
         #expect(decidedIn.service == "nazorg-hub-filter")
         #expect(decidedIn.parentSpanID == planning.spanID || decidedIn.parentSpanID == intake.spanID)
         let log = try await chain.event(on: Topics.filterDisclosures, .disclosureLogged) {
-            try $0.decode(DisclosureLogged.self).receiverId == "woon-trace"
+            let logged = try $0.decode(DisclosureLogged.self)
+            return logged.receiverId == "woon-trace" && logged.reachedPartner
         }
         let logged = try log.decode(DisclosureLogged.self)
         #expect(logged.traceId == desk.traceID)

@@ -135,5 +135,6 @@ func payloadType(_ type: EventType) -> any EventPayload.Type {
     case .escalationUpdated: EscalationUpdated.self
     case .cooperationRecorded: CooperationRecorded.self
     case .caseViewed: CaseViewed.self
+    case .policyActivated: PolicyActivated.self
     }
 }

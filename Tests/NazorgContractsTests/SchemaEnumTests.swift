@@ -75,7 +75,14 @@ let schemaEnums: [SchemaEnum] = [
                where: { $0 != .wrongPerson && $0 != .consentWithdrawn }),
     SchemaEnum(DisclosureLogged.LegalBasis.self, "disclosure-logged.json", "/properties/legalBasis"),
     SchemaEnum(EventType.self, "disclosure-logged.json", "/properties/disclosedEventType", where: \.isPartnerFacing),
+    SchemaEnum(DisclosureLogged.Status.self, "disclosure-logged.json", "/properties/status"),
+    SchemaEnum(DisclosureLogged.RefusalReason.self, "disclosure-logged.json", "/properties/refusalReason"),
+    SchemaEnum(DisclosureLogged.Transformation.self, "disclosure-logged.json", "/properties/transformations/additionalProperties"),
+    // The messages that carry the person's data, which on consent name the consent.
+    SchemaEnum(EventType.self, "disclosure-logged.json", "/allOf/1/if/properties/disclosedEventType",
+               where: { $0 == .taskOffered || $0 == .taskUpdated }),
     SchemaEnum(DisclosureLogged.LegalBasis.self, "case-viewed.json", "/properties/legalBasis"),
+    SchemaEnum(PolicyActivated.Trigger.self, "policy-activated.json", "/properties/trigger"),
     SchemaEnum(PartnerRole.self, "case-viewed.json", "/properties/viewerRole"),
 ]
 

@@ -4,6 +4,7 @@ import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
 import NazorgTestSupport
+import Testing
 @testable import NazorgFilter
 
 let filterRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -100,4 +101,25 @@ extension ConsumerRecord {
     var eventType: EventType? { headers.text(CloudEventHeader.type).flatMap(EventType.init(ceType:)) }
     var eventId: String? { headers.text(CloudEventHeader.id) }
     var text: String { String(decoding: value, as: UTF8.self) }
+}
+
+/// Every record validates against its event type's JSON Schema (Python jsonschema, through
+/// Tests/contracts/validate.py), conditional rules included.
+func expectSchemaConformance(_ records: [ConsumerRecord], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("filter-records-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: out) }
+    for (index, record) in records.enumerated() {
+        let type = try #require(record.eventType, sourceLocation: sourceLocation)
+        try Data(record.value).write(to: out.appendingPathComponent("\(type.rawValue)-\(index).json"))
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", filterRoot.appendingPathComponent("Tests/contracts/validate.py").path, "events", out.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(output)", sourceLocation: sourceLocation)
 }

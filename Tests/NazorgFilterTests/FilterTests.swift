@@ -57,9 +57,10 @@ struct FilterTests {
         #expect(!offerRecord.headers.contains { $0.key.hasPrefix("nazorg_") })
         #expect(!text.contains(subject) && !text.contains(housing.caseId.uuidString.lowercased()))
 
-        let log = try await h.read(Topics.filterDisclosures, atLeast: 1)
-        #expect(log.count == 1)
-        let logged = try ReceivedEvent(record: try #require(log.first)).decode(DisclosureLogged.self)
+        // The wait was logged as a refusal, the offer as a disclosure.
+        let log = try await h.read(Topics.filterDisclosures, atLeast: 2).map { try ReceivedEvent(record: $0).decode(DisclosureLogged.self) }
+        #expect(log.map(\.status) == [.refused, .disclosed])
+        let logged = try #require(log.last)
         #expect(logged.receiverId == "woon-test")
         #expect(logged.legalBasis == .consent)
         #expect(logged.sourceEventId == "assigned-housing")

@@ -71,7 +71,7 @@ private func updates(_ records: [ConsumerRecord]) throws -> [TaskUpdated] {
 
 private func loggedUpdates(_ log: [ConsumerRecord]) throws -> [DisclosureLogged] {
     try log.filter { $0.eventType == .disclosureLogged }.map { try DisclosureLogged.decodedJSON(Data($0.value)) }
-        .filter { $0.disclosedEventType == .taskUpdated }
+        .filter { $0.disclosedEventType == .taskUpdated && $0.reachedPartner }
 }
 
 @Suite("Updates held while the person does not cooperate", .serialized)

@@ -123,8 +123,10 @@ struct TaskChangeTests {
                             id: "assigned-marker")
         let records = try await h.partnerRecords("woon-test", atLeast: 1)
         #expect(try records.map { try TaskOffered.decodedJSON(Data($0.value)).taskId } == ["task-marker"])
-        let log = try await h.read(Topics.filterDisclosures, atLeast: 1)
-        #expect(try log.map { try DisclosureLogged.decodedJSON(Data($0.value)).sourceEventId } == ["assigned-marker"])
+        // The parked task was refused while it waited; only the marker reached the partner.
+        let log = try await h.read(Topics.filterDisclosures, atLeast: 2).map { try DisclosureLogged.decodedJSON(Data($0.value)) }
+        #expect(log.filter(\.reachedPartner).map(\.sourceEventId) == ["assigned-marker"])
+        #expect(log.filter { !$0.reachedPartner }.map(\.refusalReason) == [.noConsent])
         await h.close()
     }
 

@@ -31,6 +31,11 @@ struct CoordinatorDeskTests {
                                      at: "2027-01-04T09:02:00Z"), topic: topic, id: "log-2")
         try await rig.deliver(logged("d3", to: "woon-ams", role: .housingCorporation, .taskUpdated, source: "evt-revision",
                                      at: "2027-02-01T09:00:00Z"), topic: topic, id: "log-3")
+        // A refusal reached no partner: it is on the log, not among what partners received.
+        var refused = logged("d-refused", to: "id-ams", role: .civilAffairs, .taskUpdated, source: "evt-transfer",
+                             at: "2027-02-02T09:00:00Z")
+        (refused.status, refused.refusalReason, refused.disclosedFields) = (.refused, .fieldNotAllowed, [])
+        try await rig.deliver(refused, topic: topic, id: "log-refused")
         // The same disclosure again under another event id, and the log's other records.
         try await rig.deliver(logged("d1", to: "woon-ams", role: .housingCorporation, .taskOffered, source: housingAssigned.eventId,
                                      at: "2027-01-04T09:01:00Z"), topic: topic, id: "log-1-again")

@@ -133,3 +133,47 @@ def test_events_command_passes_the_examples():
     result = run_cli("events", str(EXAMPLES))
     assert result.returncode == 0, result.stdout
     assert f"contracts: {len(files)} passed, 0 failed" in result.stdout
+
+
+def test_disclosure_log_refusal_example_is_valid():
+    assert validate.validate_payload("DisclosureLogged", example("DisclosureLogged", "refused")) == []
+
+
+def _refused() -> dict:
+    return example("DisclosureLogged", "refused")
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda p: p.pop("refusalReason"),                                   # a refusal names its reason
+    lambda p: p.update(disclosedFields=["subject.bsn"]),                # a refusal discloses nothing
+    lambda p: p.update(transformations={"subject.subjectId": "pseudonymise"}),
+    lambda p: p.update(partnerTraceId="0af7651916cd43dd8448eb211c80319c"),  # no partner record, no partner trace
+    lambda p: p.update(refusalReason="because"),
+    lambda p: p.update(status="parked"),
+])
+def test_disclosure_log_rejects_a_malformed_refusal(mutate):
+    payload = _refused()
+    mutate(payload)
+    assert validate.validate_payload("DisclosureLogged", payload) != []
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda p: p.pop("legalBasis"),                            # a disclosure names its basis
+    lambda p: p.pop("processingActivityId"),                  # and its processing activity
+    lambda p: p.pop("consentId"),                             # on consent, the consent it rests on
+    lambda p: p.update(refusalReason="no-consent"),           # only a refusal has a reason
+    lambda p: p.update(policyVersion="v1"),
+    lambda p: p.update(spanId="not-a-span"),
+    lambda p: p.update(transformations={"subject.bsn": "encrypt"}),
+])
+def test_disclosure_log_rejects_a_malformed_disclosure(mutate):
+    payload = example("DisclosureLogged")
+    mutate(payload)
+    assert validate.validate_payload("DisclosureLogged", payload) != []
+
+
+def test_disclosure_log_refusal_without_a_policy_may_omit_basis_and_activity():
+    payload = _refused()
+    payload.update(refusalReason="no-policy")
+    del payload["legalBasis"], payload["processingActivityId"]
+    assert validate.validate_payload("DisclosureLogged", payload) == []

@@ -237,14 +237,16 @@ def iter_refs(node, path=()):
             yield from iter_refs(v, path + (i,))
 
 
-def iter_object_schemas(node, path=()):
+def iter_object_schemas(node, path=(), constraint=False):
+    """Object schemas that must be closed. A `then` or `else` branch only constrains the object
+    it belongs to, which is closed itself, so it is not one; what lies inside it may be."""
     if isinstance(node, dict):
-        if node.get("type") == "object" or "properties" in node:
+        if (node.get("type") == "object" or "properties" in node) and not (constraint and "type" not in node):
             yield path, node
         for k, v in node.items():
             if k in ("if", "const", "enum", "examples"):
                 continue
-            yield from iter_object_schemas(v, path + (k,))
+            yield from iter_object_schemas(v, path + (k,), k in ("then", "else"))
     elif isinstance(node, list):
         for i, v in enumerate(node):
             yield from iter_object_schemas(v, path + (i,))
@@ -265,7 +267,10 @@ def cmd_schemas(report: Report) -> None:
         if schema.get("$id") != expected_id:
             problems.append(f"$id must be {expected_id}, found {schema.get('$id')!r}")
         for p, obj in iter_object_schemas(schema):
-            if obj.get("additionalProperties") is not False:
+            extra = obj.get("additionalProperties")
+            # A map (no named properties, every value of one schema) is closed by that schema.
+            is_map = isinstance(extra, dict) and "properties" not in obj
+            if extra is not False and not is_map:
                 problems.append(f"{json_path(p)}: object schema without additionalProperties: false")
         resolver = registry.resolver(base_uri=schema.get("$id", ""))
         for p, ref in iter_refs(schema):

@@ -31,6 +31,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     case breachRecorded = "BreachRecorded"
     /// Written by planning when a coordinator reads a case (nazorg.filter.disclosures.v1).
     case caseViewed = "CaseViewed"
+    /// Written by the filter when it starts deciding under a policy set (nazorg.filter.disclosures.v1).
+    case policyActivated = "PolicyActivated"
     // Partner-facing (partner.<partnerId>.tasks.v1)
     case taskOffered = "TaskOffered"
     case taskUpdated = "TaskUpdated"

@@ -41,6 +41,10 @@ struct PartnerDisclosure: Sendable {
         var trace: TraceParent
         var publisher: EventPublisher
         var now: Date
+        /// The policy set's version (``PolicySet/version``) the message was decided under.
+        var policyVersion: String? = nil
+        /// The consent the message rests on, when its legal basis is consent.
+        var consentId: String? = nil
         /// Set when one source event sends several messages to one partner (a withdrawal of
         /// consent retracts each task the partner holds): each then has ids of its own.
         var taskKey: String? = nil
@@ -58,8 +62,13 @@ struct PartnerDisclosure: Sendable {
     /// The offer of a task.
     init(task: TaskAssigned, policy: PartnerPolicy, partnerIDs: PartnerPseudonymizer, sourceEventId: String,
          trace: TraceParent, publisher: EventPublisher, now: Date) {
-        let context = Context(policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId, trace: trace,
-                              publisher: publisher, now: now)
+        self.init(offering: task, Context(policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId, trace: trace,
+                                          publisher: publisher, now: now))
+    }
+
+    /// The offer of a task, with the ids, trace, policy version and consent of `context`.
+    init(offering task: TaskAssigned, _ context: Context) {
+        let policy = context.policy
         self.init(context, partnerId: task.partnerId, role: task.partnerRole, subjectId: task.subjectId, caseId: task.caseId,
                   taskId: task.taskId, domain: task.domain, sourceEventType: .taskAssigned) { partnerSubjectId in
             let view = PartnerView(task: task, policy: policy, partnerSubjectId: partnerSubjectId)
@@ -135,20 +144,40 @@ struct PartnerDisclosure: Sendable {
                                                     sampled: context.trace.sampled)
         let (message, fields) = build(partnerSubjectId)
         self.message = message
+        internalTrace = context.trace.child()
+        let policy = context.policy
         logged = DisclosureLogged(disclosureId: context.id("disclosure", partnerId),
                                   traceId: context.trace.traceID, partnerTraceId: partnerTrace.traceID,
-                                  processingActivityId: context.policy.processingActivityId,
-                                  legalBasis: context.policy.legalBasis, subjectId: subjectId, receiverId: partnerId,
+                                  spanId: internalTrace.spanID, processingActivityId: policy.processingActivityId,
+                                  legalBasis: policy.legalBasis, consentId: policy.needsConsent ? context.consentId : nil,
+                                  policyVersion: context.policyVersion,
+                                  status: message.eventType == .taskRetracted ? .retracted : .disclosed,
+                                  subjectId: subjectId, receiverId: partnerId,
                                   receiverRole: role, sourceEventId: context.sourceEventId, sourceEventType: sourceEventType,
-                                  disclosedEventType: message.eventType, disclosedFields: fields, disclosedAt: context.now)
+                                  disclosedEventType: message.eventType, disclosedFields: fields,
+                                  transformations: Self.transformations(of: fields, policy: policy), disclosedAt: context.now)
         self.caseId = caseId
         self.taskId = taskId
         self.domain = domain
-        internalTrace = context.trace.child()
         self.partnerTrace = partnerTrace
         self.partnerSubjectId = partnerSubjectId
         publisher = context.publisher
         now = context.now
+    }
+
+    /// How the disclosed fields were changed on the way: the partner's own pseudonym of the
+    /// person, and a deadline by week or month.
+    static func transformations(of fields: [String], policy: PartnerPolicy) -> [String: DisclosureLogged.Transformation]? {
+        var out: [String: DisclosureLogged.Transformation] = [:]
+        if fields.contains("subject.subjectId") { out["subject.subjectId"] = .pseudonymise }
+        if fields.contains("deadline") {
+            switch policy.deadline {
+            case .week: out["deadline"] = .generaliseWeek
+            case .month: out["deadline"] = .generaliseMonth
+            case .day, nil: break
+            }
+        }
+        return out.isEmpty ? nil : out
     }
 
     var offered: TaskOffered? {

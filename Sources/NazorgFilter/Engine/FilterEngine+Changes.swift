@@ -29,17 +29,24 @@ extension FilterEngine {
             logger.debug("revision of a task the partner does not hold; nothing to tell", metadata: metadata)
             return .notHeld
         }
+        let refuse = { (reason: DisclosureLogged.RefusalReason, out: inout StagedRecords, effect: inout Effect) in
+            self.refuse(reason, message: .taskUpdated, policy: self.policies.policy(for: task), subjectId: task.subjectId,
+                        partnerId: task.partnerId, role: task.partnerRole, sourceEventId: sourceEventId,
+                        sourceEventType: .taskRevised, trace: trace, into: &out, &effect)
+        }
         switch try await updateGate(revision, metadata: metadata) {
-        case .deny(let supersedesHeld):
+        case .deny(let reason, let supersedesHeld):
             if supersedesHeld { try await dropHeld(taskId: task.taskId, partnerId: task.partnerId, metadata: metadata) }
+            refuse(reason, &out, &effect)
             return .denied
         case .hold:
             try await hold(revision, sourceEventId: sourceEventId, trace: trace, metadata: metadata)
+            refuse(.notCooperating, &out, &effect)
             return .awaitingConsent
-        case .send(let policy):
+        case .send(let policy, let consentId):
             // This update brings the partner up to date: one held before is not sent after it.
             if policy.needsConsent { try await dropHeld(taskId: task.taskId, partnerId: task.partnerId, metadata: metadata) }
-            stage(.update(revision, context(policy, sourceEventId: sourceEventId, trace: trace)),
+            stage(.update(revision, context(policy, sourceEventId: sourceEventId, trace: trace, consentId: consentId)),
                   legalBasis: policy.legalBasis, into: &out, &effect)
             return .disclosed
         }
@@ -48,34 +55,37 @@ extension FilterEngine {
     /// Whether an update of a task the partner holds may go now (revise and the release of a
     /// held update decide alike).
     enum UpdateGate {
-        case send(PartnerPolicy)
+        /// Sent under the policy, resting on the consent named when its basis is consent.
+        case send(PartnerPolicy, consentId: String?)
         /// Consent stands but the person does not cooperate now: kept until they do.
         case hold
-        /// Not sent; `supersedesHeld` when an update held before may not go either (consent
-        /// no longer stands), so that it is never sent as if it were the latest.
-        case deny(supersedesHeld: Bool)
+        /// Not sent, for the reason the log records; `supersedesHeld` when an update held
+        /// before may not go either (consent no longer stands), so that it is never sent as
+        /// if it were the latest.
+        case deny(DisclosureLogged.RefusalReason, supersedesHeld: Bool)
     }
 
     func updateGate(_ revision: TaskRevised, metadata: Logger.Metadata) async throws -> UpdateGate {
         let task = revision.task
         guard let policy = policies.policy(for: task), policy.allows(.taskUpdated) else {
             logger.warning("update not sent: the policy does not list TaskUpdated", metadata: metadata)
-            return .deny(supersedesHeld: false)
+            return .deny(policies.policy(for: task) == nil ? .noPolicy : .eventTypeNotAllowed, supersedesHeld: false)
         }
         // A transfer is detention detail: told only to a role that may know the prison.
         if revision.reason == .transferred && !policy.fields.contains(.prisonCode) {
             logger.debug("transfer not told: the policy does not give the prison", metadata: metadata)
-            return .deny(supersedesHeld: false)
+            return .deny(.fieldNotAllowed, supersedesHeld: false)
         }
         // An update carries the person's data again: on consent only while it stands, and
         // only while the person cooperates.
-        guard policy.needsConsent else { return .send(policy) }
-        guard let domain = task.domain, try await hasConsent(subjectId: task.subjectId, domain: domain) else {
+        guard policy.needsConsent else { return .send(policy, consentId: nil) }
+        guard let domain = task.domain,
+              let consentId = try await standingConsent(subjectId: task.subjectId, domain: domain) else {
             logger.info("update not sent: consent no longer stands", metadata: metadata)
-            return .deny(supersedesHeld: true)
+            return .deny(.noConsent, supersedesHeld: true)
         }
         guard try await cooperates(subjectId: task.subjectId, caseId: task.caseId) else { return .hold }
-        return .send(policy)
+        return .send(policy, consentId: consentId)
     }
 
     /// A withdrawn task: the partner holding it gets a TaskCancelled, or a data-free
@@ -98,12 +108,17 @@ extension FilterEngine {
         // Told once; a deletion request may still follow a cancellation.
         guard withdrawn.asksDeletion ? !history.retracted : history.isOpen else { return .notHeld }
         let type: EventType = withdrawn.asksDeletion ? .taskRetracted : .taskCancelled
-        guard let policy = policies.policy(for: withdrawn.partnerRole, taskType: withdrawn.taskType), policy.allows(type) else {
+        let policy = policies.policy(for: withdrawn.partnerRole, taskType: withdrawn.taskType)
+        guard let policy, policy.allows(type) else {
             logger.warning("withdrawal not sent: the policy does not list it", metadata: metadata.merging(
                 ["message.type": .string(type.rawValue)], uniquingKeysWith: { $1 }))
+            refuse(policy == nil ? .noPolicy : .eventTypeNotAllowed, message: type, policy: policy,
+                   subjectId: withdrawn.subjectId, partnerId: withdrawn.partnerId, role: withdrawn.partnerRole,
+                   sourceEventId: sourceEventId, sourceEventType: .taskWithdrawn, trace: trace, into: &out, &effect)
             return .denied
         }
-        stage(.withdrawal(withdrawn, context(policy, sourceEventId: sourceEventId, trace: trace)),
+        let consentId = try await consentReference(policy, subjectId: withdrawn.subjectId, domain: withdrawn.domain)
+        stage(.withdrawal(withdrawn, context(policy, sourceEventId: sourceEventId, trace: trace, consentId: consentId)),
               legalBasis: policy.legalBasis, into: &out, &effect)
         return .disclosed
     }

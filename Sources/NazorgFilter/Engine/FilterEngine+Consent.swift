@@ -11,13 +11,18 @@ import NazorgRuntime
 /// either is missing and is offered when both stand.
 extension FilterEngine {
     func hasConsent(subjectId: String, domain: Domain) async throws -> Bool {
-        if let known = snapshot.hasConsent(subjectId: subjectId, domain: domain) { return known }
-        return try await store.hasConsent(subjectId: subjectId, domain: domain)
+        try await standingConsent(subjectId: subjectId, domain: domain) != nil
+    }
+
+    /// The consentId of the consent that stands, which the disclosure log names; nil when none does.
+    func standingConsent(subjectId: String, domain: Domain) async throws -> String? {
+        if let known = snapshot.standingConsent(subjectId: subjectId, domain: domain) { return known }
+        return try await store.standingConsent(subjectId: subjectId, domain: domain)
     }
 
     func setConsent(subjectId: String, domain: Domain, given: Bool, consentId: String) async throws {
         try await store.setConsent(subjectId: subjectId, domain: domain, given: given, consentId: consentId)
-        snapshot.setConsent(subjectId: subjectId, domain: domain, given: given)
+        snapshot.setConsent(subjectId: subjectId, domain: domain, given: given, consentId: consentId)
     }
 
     /// Whether the person cooperates in the case; true until the coordinator records that
@@ -64,7 +69,7 @@ extension FilterEngine {
             let trace = TraceParent(parked.traceparent) ?? envelope.traceparent
             try await traceDecision(partnerId: task.partnerId, role: task.partnerRole, sourceEventId: parked.sourceEventId,
                                     trace: trace) {
-                try disclose(task, sourceEventId: parked.sourceEventId, trace: trace, into: &out, &effect)
+                try await disclose(task, sourceEventId: parked.sourceEventId, trace: trace, into: &out, &effect)
                 return .disclosed
             }
             // Planning heard the task was waiting: tell it the wait is over. Released now, so

@@ -51,8 +51,9 @@ extension FilterEngine {
                     return .notHeld
                 }
                 switch try await updateGate(revision, metadata: metadata) {
-                case .send(let policy):
-                    stage(.update(revision, context(policy, sourceEventId: held.sourceEventId, trace: trace)),
+                case .send(let policy, let consentId):
+                    stage(.update(revision, context(policy, sourceEventId: held.sourceEventId, trace: trace,
+                                                    consentId: consentId)),
                           legalBasis: policy.legalBasis, into: &out, &effect)
                     effect.releasedHeld.append(held.key)
                     logger.info("held update sent", metadata: metadata)

@@ -41,19 +41,25 @@ extension FilterEngine {
         var count = 0
         for (key, offer, history) in ordered where !history.retracted && restedOnConsent(offer) {
             let metadata = metadata(envelope.id, key.partnerId, offer.role)
-            guard let policy = policies.policy(for: offer.role), policy.allows(.taskRetracted) else {
+            let policy = policies.policy(for: offer.role)
+            guard let policy, policy.allows(.taskRetracted) else {
                 // Start-up refuses a policy offered tasks without TaskRetracted; a role whose
                 // policy was removed since is the one way here.
                 logger.error("retraction after a withdrawal of consent not sent: no policy lists TaskRetracted",
                              metadata: metadata)
+                refuse(policy == nil ? .noPolicy : .eventTypeNotAllowed, message: .taskRetracted, policy: policy,
+                       subjectId: withdrawal.subjectId, partnerId: key.partnerId, role: offer.role,
+                       sourceEventId: envelope.id, sourceEventType: .consentWithdrawn, trace: envelope.traceparent,
+                       taskKey: key.taskId, into: &out, &effect)
                 continue
             }
             try await dropHeld(taskId: key.taskId, partnerId: key.partnerId, metadata: metadata)
             // The partner's trace of a retraction derives from the withdrawal and the task.
             try await traceDecision(partnerId: key.partnerId, role: offer.role, sourceEventId: "\(envelope.id)/\(key.taskId)",
                                     trace: envelope.traceparent) {
-                stage(.retraction(of: offer, withdrawal: withdrawal, context(policy, sourceEventId: envelope.id,
-                                                                             trace: envelope.traceparent)),
+                stage(.retraction(of: offer, withdrawal: withdrawal,
+                                  context(policy, sourceEventId: envelope.id, trace: envelope.traceparent,
+                                          consentId: withdrawal.consentId)),
                       legalBasis: policy.legalBasis, into: &out, &effect)
                 return .disclosed
             }

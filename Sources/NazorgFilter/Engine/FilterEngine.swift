@@ -23,6 +23,8 @@ public struct FilterEngine: BatchEventHandler {
         var releasedHeld: [HeldUpdate.Key] = []
         /// Partner and legal basis of every disclosure staged, counted once written.
         var disclosed: [(partner: String, legalBasis: String)] = []
+        /// Partner and reason of every refusal staged, counted once written.
+        var refused: [(partner: String, reason: String)] = []
         /// The messages staged, remembered once written.
         var remembered: [DisclosureMemory] = []
         /// Prisons and municipalities a notice named, recorded once handled.
@@ -153,6 +155,11 @@ public struct FilterEngine: BatchEventHandler {
             guard let first = disclosures.first else { continue }
             HubMetrics.disclosures(partner: first.partner, legalBasis: first.legalBasis, count: disclosures.count)
         }
+        let refused = Dictionary(grouping: effects.flatMap(\.refused), by: { "\($0.partner) \($0.reason)" })
+        for refusals in refused.values {
+            guard let first = refusals.first else { continue }
+            HubMetrics.refusals(partner: first.partner, reason: first.reason, count: refusals.count)
+        }
     }
 
     /// Applies the partner's policy: deny, wait for consent, or disclose. A task that is
@@ -162,8 +169,15 @@ public struct FilterEngine: BatchEventHandler {
         let metadata: Logger.Metadata = ["event.id": .string(sourceEventId), "partner.id": .string(task.partnerId),
                                          "partner.role": .string(task.partnerRole.rawValue),
                                          "task.type": .string(task.taskType.rawValue)]
-        guard let policy = policies.policy(for: task), policy.allows(.taskOffered) else {
+        let policy = policies.policy(for: task)
+        let refuse = { (reason: DisclosureLogged.RefusalReason, out: inout StagedRecords, effect: inout Effect) in
+            self.refuse(reason, message: .taskOffered, policy: policy, subjectId: task.subjectId, partnerId: task.partnerId,
+                        role: task.partnerRole, sourceEventId: sourceEventId, sourceEventType: .taskAssigned, trace: trace,
+                        into: &out, &effect)
+        }
+        guard let policy, policy.allows(.taskOffered) else {
             logger.warning("disclosure denied: no policy allows it", metadata: metadata)
+            refuse(policy == nil ? .noPolicy : .eventTypeNotAllowed, &out, &effect)
             try reportStatus(.undeliverable, reason: HubReason.noPolicy, of: task, sourceEventId: sourceEventId, trace: trace,
                              into: &out)
             return .denied
@@ -171,6 +185,7 @@ public struct FilterEngine: BatchEventHandler {
         // Consent is given per basisvoorwaarde: a task about none cannot rest on it.
         guard !policy.needsConsent || task.domain != nil else {
             logger.warning("disclosure denied: a consent policy for a task without basisvoorwaarde", metadata: metadata)
+            refuse(.noBasisvoorwaarde, &out, &effect)
             try reportStatus(.undeliverable, reason: HubReason.noPolicy, of: task, sourceEventId: sourceEventId, trace: trace,
                              into: &out)
             return .denied
@@ -182,21 +197,41 @@ public struct FilterEngine: BatchEventHandler {
                 // Reported to planning by `reportLongWaits` once it waited past the grace period:
                 // the consent of the same plan is often on its way on the consent topic.
                 try await store.park(ParkedTask(sourceEventId: sourceEventId, task: task, traceparent: trace.description))
+                refuse(consented ? .notCooperating : .noConsent, &out, &effect)
                 logger.info(consented ? "disclosure waits for cooperation" : "disclosure waits for consent", metadata: metadata)
                 return .awaitingConsent
             }
         }
-        try disclose(task, sourceEventId: sourceEventId, trace: trace, into: &out, &effect)
+        try await disclose(task, sourceEventId: sourceEventId, trace: trace, into: &out, &effect)
         return .disclosed
     }
 
     /// Stages the offer of a task whose policy allows it (checked by the caller).
     func disclose(_ task: TaskAssigned, sourceEventId: String, trace: TraceParent,
-                  into out: inout StagedRecords, _ effect: inout Effect) throws {
+                  into out: inout StagedRecords, _ effect: inout Effect) async throws {
         guard let policy = policies.policy(for: task) else { return }
-        stage(PartnerDisclosure(task: task, policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId,
-                                trace: trace, publisher: publisher, now: Date()),
+        let consentId = try await consentReference(policy, subjectId: task.subjectId, domain: task.domain)
+        stage(PartnerDisclosure(offering: task, context(policy, sourceEventId: sourceEventId, trace: trace, consentId: consentId)),
               legalBasis: policy.legalBasis, into: &out, &effect)
+    }
+
+    /// The consent a message under `policy` rests on: the one standing for the task's
+    /// basisvoorwaarde, when the policy's basis is consent.
+    func consentReference(_ policy: PartnerPolicy, subjectId: String, domain: Domain?) async throws -> String? {
+        guard policy.needsConsent, let domain else { return nil }
+        return try await standingConsent(subjectId: subjectId, domain: domain)
+    }
+
+    /// Stages the log record of a message not sent (``DisclosureRefusal``), and counts it once written.
+    func refuse(_ reason: DisclosureLogged.RefusalReason, message: EventType, policy: PartnerPolicy?, subjectId: String,
+                partnerId: String, role: PartnerRole, sourceEventId: String, sourceEventType: EventType, trace: TraceParent,
+                taskKey: String? = nil, into out: inout StagedRecords, _ effect: inout Effect) {
+        let refusal = DisclosureRefusal(reason, message: message, policy: policy, policyVersion: policies.version,
+                                        subjectId: subjectId, partnerId: partnerId, role: role, sourceEventId: sourceEventId,
+                                        sourceEventType: sourceEventType, trace: trace, taskKey: taskKey,
+                                        publisher: publisher, now: Date())
+        out.writeFirst(topic: Topics.filterDisclosures) { try refusal.logRecord() }
+        effect.refused.append((partnerId, reason.rawValue))
     }
 
     /// Stages a message's log record as an audit record and its partner record after it,
@@ -210,17 +245,19 @@ public struct FilterEngine: BatchEventHandler {
         logger.debug("partner message staged", metadata: [
             "event.id": .string(disclosure.logged.sourceEventId), "partner.id": .string(disclosure.partnerId),
             "message.type": .string(disclosure.message.eventType.rawValue),
-            "processing.activity": .string(disclosure.logged.processingActivityId),
+            "processing.activity": .string(disclosure.logged.processingActivityId ?? ""),
             "disclosure.id": .string(disclosure.logged.disclosureId), "trace.id": .string(disclosure.logged.traceId),
         ])
         effect.disclosed.append((disclosure.partnerId, legalBasis.rawValue))
         effect.remembered.append(disclosure.memory)
     }
 
-    /// The ids and trace a message derives from its source event.
-    func context(_ policy: PartnerPolicy, sourceEventId: String, trace: TraceParent) -> PartnerDisclosure.Context {
+    /// The ids and trace a message derives from its source event, the policy version it is
+    /// decided under and the consent it rests on.
+    func context(_ policy: PartnerPolicy, sourceEventId: String, trace: TraceParent,
+                 consentId: String? = nil) -> PartnerDisclosure.Context {
         PartnerDisclosure.Context(policy: policy, partnerIDs: partnerIDs, sourceEventId: sourceEventId, trace: trace,
-                                  publisher: publisher, now: Date())
+                                  publisher: publisher, now: Date(), policyVersion: policies.version, consentId: consentId)
     }
 
     /// Stages the pseudonymous monitoring view of an event.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import NazorgContracts
 import NazorgRuntime
@@ -7,6 +8,10 @@ import Yams
 /// without a policy receives nothing.
 public struct PolicySet: Sendable {
     public let policies: [PartnerRole: PartnerPolicy]
+    /// What the disclosure log names as the policy version: `sha256:` and the SHA-256 of the
+    /// set's canonical form (``canonicalJSON``), so two sets that decide alike have one version,
+    /// whatever their files' layout or comments, and any change to what they decide gives a new one.
+    public let version: String
 
     public init(_ policies: [PartnerPolicy]) throws {
         var byRole: [PartnerRole: PartnerPolicy] = [:]
@@ -17,6 +22,28 @@ public struct PolicySet: Sendable {
             byRole[policy.role] = policy
         }
         self.policies = byRole
+        version = "sha256:" + SHA256.hash(data: Self.canonicalJSON(of: byRole)).hexString
+    }
+
+    /// The set as JSON with sorted keys and sorted lists: the input of ``version``.
+    public var canonicalJSON: Data { Self.canonicalJSON(of: policies) }
+
+    private static func canonicalJSON(of policies: [PartnerRole: PartnerPolicy]) -> Data {
+        struct Canonical: Encodable {
+            var role, processingActivityId, purpose, legalBasis: String
+            var eventTypes, fields, details, remarks: [String]
+            var deadline: String?
+        }
+        let list = policies.values.sorted { $0.role.rawValue < $1.role.rawValue }.map { p in
+            Canonical(role: p.role.rawValue, processingActivityId: p.processingActivityId, purpose: p.purpose,
+                      legalBasis: p.legalBasis.rawValue, eventTypes: p.eventTypes.map(\.rawValue).sorted(),
+                      fields: p.fields.map(\.rawValue).sorted(), details: p.details.map(\.rawValue).sorted(),
+                      remarks: p.remarks.map(\.rawValue).sorted(), deadline: p.deadline?.rawValue)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, lists and optionals only: encoding cannot fail.
+        return (try? encoder.encode(list)) ?? Data()
     }
 
     public func policy(for role: PartnerRole) -> PartnerPolicy? { policies[role] }

@@ -14,9 +14,9 @@ final class BatchSnapshot: Sendable {
         /// Event ids asked about, and those among them already handled.
         var askedEvents: Set<String> = []
         var processedEvents: Set<String> = []
-        /// Subjects asked about, and their consents per basisvoorwaarde.
+        /// Subjects asked about, and the consents that stand per basisvoorwaarde (their consentId).
         var askedSubjects: Set<String> = []
-        var consents: [String: Set<Domain>] = [:]
+        var consents: [String: [Domain: String]] = [:]
         /// Per subject, the cases in which the person declines aftercare or cannot be reached.
         var withheldCooperation: [String: Set<UUID>] = [:]
     }
@@ -33,11 +33,12 @@ final class BatchSnapshot: Sendable {
         }
     }
 
-    /// Whether the person's consent stands; nil when the snapshot does not know the person.
-    func hasConsent(subjectId: String, domain: Domain) -> Bool? {
-        contents.withLock { contents in
-            guard let contents, contents.askedSubjects.contains(subjectId) else { return nil }
-            return contents.consents[subjectId]?.contains(domain) == true
+    /// The consent that stands (its id), `.some(nil)` when none does, and nil when the
+    /// snapshot does not know the person.
+    func standingConsent(subjectId: String, domain: Domain) -> String?? {
+        contents.withLock { contents -> String?? in
+            guard let contents, contents.askedSubjects.contains(subjectId) else { return .none }
+            return .some(contents.consents[subjectId]?[domain])
         }
     }
 
@@ -63,14 +64,10 @@ final class BatchSnapshot: Sendable {
     }
 
     /// Keeps the snapshot true after a consent statement was stored.
-    func setConsent(subjectId: String, domain: Domain, given: Bool) {
+    func setConsent(subjectId: String, domain: Domain, given: Bool, consentId: String) {
         contents.withLock { contents in
             guard contents?.askedSubjects.contains(subjectId) == true else { return }
-            if given {
-                contents?.consents[subjectId, default: []].insert(domain)
-            } else {
-                contents?.consents[subjectId]?.remove(domain)
-            }
+            contents?.consents[subjectId, default: [:]][domain] = given ? consentId : nil
         }
     }
 }

@@ -111,11 +111,12 @@ public final class FilterStore: Sendable {
             }
             for chunk in Array(contents.askedSubjects).chunked(500) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: "SELECT subject_id, domain FROM consent WHERE given = 1 AND subject_id IN (\(marks))",
-                                            arguments: StatementArguments(chunk))
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT subject_id, domain, consent_id FROM consent WHERE given = 1 AND subject_id IN (\(marks))
+                    """, arguments: StatementArguments(chunk))
                 for row in rows {
                     guard let domain = Domain(rawValue: row["domain"]) else { continue }
-                    contents.consents[row["subject_id"], default: []].insert(domain)
+                    contents.consents[row["subject_id"], default: [:]][domain] = row["consent_id"]
                 }
                 let withheld = try Row.fetchAll(db, sql: """
                     SELECT subject_id, case_id FROM cooperation WHERE cooperation != ? AND subject_id IN (\(marks))
@@ -156,9 +157,14 @@ public final class FilterStore: Sendable {
 
     /// Whether the person's consent for this basisvoorwaarde currently stands.
     public func hasConsent(subjectId: String, domain: Domain) async throws -> Bool {
+        try await standingConsent(subjectId: subjectId, domain: domain) != nil
+    }
+
+    /// The consentId of the person's consent for this basisvoorwaarde, if it stands.
+    public func standingConsent(subjectId: String, domain: Domain) async throws -> String? {
         try await database.read { db in
-            try Bool.fetchOne(db, sql: "SELECT given FROM consent WHERE subject_id = ? AND domain = ?",
-                              arguments: [subjectId, domain.rawValue]) == true
+            try String.fetchOne(db, sql: "SELECT consent_id FROM consent WHERE subject_id = ? AND domain = ? AND given = 1",
+                                arguments: [subjectId, domain.rawValue])
         }
     }
 

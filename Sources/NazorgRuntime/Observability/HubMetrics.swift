@@ -59,6 +59,11 @@ public enum HubMetrics {
         counter(MetricCatalogue.recordsDisclosed, partner, legalBasis).increment(by: count)
     }
 
+    /// Messages to a partner refused (and logged as refused); `reason` is a refusal-reason code.
+    public static func refusals(partner: String, reason: String, count: Int = 1) {
+        counter(MetricCatalogue.recordsRefused, partner, reason).increment(by: count)
+    }
+
     /// A disclosure-log (audit) write that failed; `reason` is a short code such as
     /// `kafka-unavailable` or `timeout`, never an error text.
     public static func disclosureLogFailures(reason: String, count: Int = 1) {

@@ -63,6 +63,9 @@ public enum MetricCatalogue {
     public static let recordsDisclosed = MetricFamily(
         "nazorg.filter.records.disclosed", .counter, labels: ["partner", "legal_basis"],
         help: "Partner records the filter disclosed after logging them, by partner and legal basis.")
+    public static let recordsRefused = MetricFamily(
+        "nazorg.filter.records.refused", .counter, labels: ["partner", "reason"],
+        help: "Messages to partners the filter refused, and logged as refused, by partner and refusal reason.")
     public static let disclosureLogFailures = MetricFamily(
         "nazorg.filter.disclosure.log.failures", .counter, labels: ["reason"],
         help: "Disclosure-log (audit) writes that failed; the disclosure waits until the log is written.")
@@ -113,7 +116,7 @@ public enum MetricCatalogue {
     public static let all: [MetricFamily] = [
         httpRequests, httpRequestDuration,
         recordsConsumed, recordsProduced, processingDuration, processingRetries, recordsDeadLettered,
-        recordsDisclosed, disclosureLogFailures, consentStatements,
+        recordsDisclosed, recordsRefused, disclosureLogFailures, consentStatements,
         webhookDeliveries, webhookDuration,
         kafkaConsumerLag, kafkaMessagesTransmitted, kafkaMessagesReceived, kafkaMessagesQueued,
         monitoringNotices, monitoringNoticesByType, monitoringCasesOpen, monitoringEscalations, monitoringEscalationsByReason,
