@@ -17,10 +17,12 @@ public enum FilterService {
     }
 
     /// `consentAPI`: who may record consent statements (`POST /v1/consents`); nil: the route
-    /// is not served.
-    public static func make(options: ServiceOptions, policies: PolicySet, partnerIDs: PartnerPseudonymizer,
+    /// is not served. `policies`: the directory as read at start; the filter records it on the
+    /// disclosure log before it decides anything, and looks for changes every `policyReload`
+    /// (nil: never).
+    public static func make(options: ServiceOptions, policies: PolicyDirectory, partnerIDs: PartnerPseudonymizer,
                             consentGrace: Duration = .seconds(60), consentAPI: ConsentAPISettings? = nil,
-                            logger: Logger) throws -> ServiceAssembly {
+                            policyReload: Duration? = .seconds(5), logger: Logger) throws -> ServiceAssembly {
         let store = try FilterStore(path: options.dataFile("filter.sqlite"))
         let (tracer, tracing) = try options.makeTracer(for: "filter", logger: logger)
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
@@ -30,8 +32,9 @@ public enum FilterService {
                                      topics: [Topics.planningCaseEvents, Topics.consentEvents, Topics.intakeNotices]),
             logger: logger)
         let publisher = EventPublisher(producer: producer, source: source)
-        let engine = FilterEngine(policies: policies, store: store, publisher: publisher, partnerIDs: partnerIDs, logger: logger,
-                                  tracer: tracer)
+        let policyStore = PolicyStore(policies.set, logged: false)
+        let engine = FilterEngine(policyStore: policyStore, store: store, publisher: publisher, partnerIDs: partnerIDs,
+                                  logger: logger, tracer: tracer)
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
         if let consentAPI {
@@ -40,6 +43,8 @@ public enum FilterService {
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "filter", endpoint: endpoint, services: tracing + [
             ProducerLifecycleService(producer: producer, writes: writes, logger: logger),
+            PolicyWatcher(initial: policies, store: policyStore, producer: producer, publisher: publisher,
+                          interval: policyReload, logger: logger),
             ParkedTaskReporter(engine: engine, grace: consentGrace, logger: logger),
             EventConsumerService(name: "filter", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "filter"),

@@ -21,7 +21,7 @@ struct FilterMetricsTests {
         defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
         let assembly = try FilterService.make(
             options: ServiceOptions(kafka: kafka, port: 0, dataDirectory: dataDirectory, groupPrefix: "metrics-test"),
-            policies: PolicySet.load(directory: root.appendingPathComponent("Contracts/policies").path),
+            policies: PolicyDirectory.read(root.appendingPathComponent("Contracts/policies").path),
             partnerIDs: testPartnerIDs, logger: logger)
         try await withServices(assembly.services) {
             let port = try await assembly.endpoint.waitForPort()

@@ -10,7 +10,10 @@ Subcommands:
                 $ref points at an existing schema file
   events DIR    validate every DIR/<EventType>-<anything>.json against the schema of
                 its event type (plus a few checks JSON Schema cannot express)
-  all           asyncapi, openapi, schemas and events Contracts/examples
+  policies [DIR]
+                validate every DIR/*.yaml (default Contracts/policies) against
+                Contracts/config/partner-policy.json
+  all           asyncapi, openapi, schemas, events Contracts/examples and policies
 
 Prints one line per failure (file, JSON path, message) and a summary line
 `contracts: N passed, M failed`; exits 1 when anything failed.
@@ -452,6 +455,28 @@ def openapi_example_problems(document: Path, spec: dict) -> list[str]:
     return problems
 
 
+POLICY_SCHEMA = CONTRACTS / "config" / "partner-policy.json"
+POLICIES_DIR = CONTRACTS / "policies"
+
+
+def cmd_policies(report: Report, directory: Path) -> None:
+    schema = json.loads(POLICY_SCHEMA.read_text())
+    Draft202012Validator.check_schema(schema)
+    registry = build_registry(load_schemas())
+    validator = Draft202012Validator(schema, registry=registry)
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        report.check(str(directory), ["no *.yaml policy in the directory"])
+    for path in files:
+        try:
+            document = yaml.safe_load(path.read_text())
+        except yaml.YAMLError as e:
+            report.check(str(path), [f"not YAML: {str(e)[:200]}"])
+            continue
+        problems = [f"{json_path(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(document)]
+        report.check(str(path), problems)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -460,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("schemas")
     ev = sub.add_parser("events")
     ev.add_argument("directory", type=Path)
+    po = sub.add_parser("policies")
+    po.add_argument("directory", type=Path, nargs="?", default=POLICIES_DIR)
     sub.add_parser("all")
     args = parser.parse_args(argv)
     report = Report()
@@ -471,8 +498,11 @@ def main(argv: list[str] | None = None) -> int:
         cmd_schemas(report)
     if args.command == "events":
         cmd_events(report, args.directory)
+    if args.command == "policies":
+        cmd_policies(report, args.directory)
     if args.command == "all":
         cmd_events(report, EXAMPLES_DIR)
+        cmd_policies(report, POLICIES_DIR)
     return report.finish()
 
 

@@ -31,7 +31,9 @@ public struct FilterEngine: BatchEventHandler {
         var scopes: [SubjectScope] = []
     }
 
-    let policies: PolicySet
+    /// The policy set in force; a batch takes it once, in ``prepare(_:)``.
+    let policyStore: PolicyStore
+    let batchPolicies = BatchPolicies()
     let store: FilterStore
     let publisher: EventPublisher
     let partnerIDs: PartnerPseudonymizer
@@ -43,10 +45,17 @@ public struct FilterEngine: BatchEventHandler {
     /// Messages staged and not yet in the store (see ``PendingDisclosures``).
     let pending = PendingDisclosures()
 
+    /// An engine whose policies never change.
     public init(policies: PolicySet, store: FilterStore, publisher: EventPublisher, partnerIDs: PartnerPseudonymizer,
                 logger: Logger, tracer: HubTracer = .off) {
+        self.init(policyStore: PolicyStore(policies), store: store, publisher: publisher, partnerIDs: partnerIDs,
+                  logger: logger, tracer: tracer)
+    }
+
+    public init(policyStore: PolicyStore, store: FilterStore, publisher: EventPublisher, partnerIDs: PartnerPseudonymizer,
+                logger: Logger, tracer: HubTracer = .off) {
         self.tracer = tracer
-        self.policies = policies
+        self.policyStore = policyStore
         self.store = store
         self.publisher = publisher
         self.partnerIDs = partnerIDs
@@ -130,10 +139,15 @@ public struct FilterEngine: BatchEventHandler {
     /// Reads once what staging the batch's events would otherwise read one by one: which were
     /// handled before, and the consents of the people they concern.
     public func prepare(_ events: [ReceivedEvent]) async throws {
+        // One policy version for the whole batch, whatever changes while it is decided.
+        batchPolicies.pin(try await policyStore.loggedSet())
         snapshot.replace(with: nil)
         let subjects = events.compactMap(\.envelope.subject)
         snapshot.replace(with: try await store.snapshot(eventIds: events.map(\.envelope.id), subjects: subjects))
     }
+
+    /// The policies of the batch being decided (the set in force outside a batch).
+    var policies: PolicySet { batchPolicies.set ?? policyStore.current }
 
     private func isProcessed(_ eventId: String) async throws -> Bool {
         if let known = snapshot.isProcessed(eventId) { return known }

@@ -75,6 +75,19 @@ public struct PolicySet: Sendable {
             var remarks: [String]?
             var deadline: String?
         }
+        // A misspelt key must not be ignored: `remark:` for `remarks:` would quietly decide otherwise.
+        if let tree = try? Yams.load(yaml: yaml) as? [String: Any] {
+            let known: Set<String> = ["role", "processingActivity", "legalBasis", "eventTypes", "fields", "details",
+                                      "remarks", "deadline"]
+            if let key = tree.keys.filter({ !known.contains($0) }).sorted().first {
+                throw ConfigurationError("policy \(name) has unknown key '\(key)'; a policy has "
+                                         + known.sorted().joined(separator: ", "))
+            }
+            if let activity = tree["processingActivity"] as? [String: Any],
+               let key = activity.keys.filter({ $0 != "id" && $0 != "purpose" }).sorted().first {
+                throw ConfigurationError("policy \(name) has unknown key 'processingActivity.\(key)'; it has id and purpose")
+            }
+        }
         let document: Document
         do {
             document = try YAMLDecoder().decode(Document.self, from: yaml)
@@ -142,19 +155,6 @@ public struct PolicySet: Sendable {
 
     /// Loads every `*.yaml` in `directory`.
     public static func load(directory: String) throws -> PolicySet {
-        let files: [String]
-        do {
-            files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
-        } catch {
-            throw ConfigurationError("the policy directory '\(directory)' cannot be read")
-        }
-        guard !files.isEmpty else { throw ConfigurationError("the policy directory '\(directory)' holds no *.yaml policy") }
-        return try PolicySet(files.map { file in
-            let path = (directory as NSString).appendingPathComponent(file)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigurationError("policy \(file) cannot be read")
-            }
-            return try parse(yaml: text, name: file)
-        })
+        try PolicyDirectory.read(directory).set
     }
 }

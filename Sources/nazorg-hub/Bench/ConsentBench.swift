@@ -58,7 +58,7 @@ struct ConsentBench: AsyncParsableCommand {
         let kafka = KafkaConfiguration(bootstrapServers: cluster.bootstrapServers)
         let assembly = try FilterService.make(
             options: ServiceOptions(kafka: kafka, port: 0, dataDirectory: directory, groupPrefix: "bench"),
-            policies: PolicySet.load(directory: policies),
+            policies: PolicyDirectory.read(policies),
             partnerIDs: PartnerPseudonymizer(secret: (0..<32).map { _ in UInt8.random(in: 0...255) }),
             consentAPI: ConsentAPISettings(callers: callers, pseudonymizer: subjects), logger: logger)
         let group = ServiceGroup(configuration: .init(

@@ -80,7 +80,7 @@ struct DemoCommand: AsyncParsableCommand {
                                      settings: PlanningSettings(
                                          profiles: try MunicipalityProfiles(contentsOf: profiles, directory: directory),
                                          timerCheckInterval: .milliseconds(Int64(timerInterval * 1000)), api: coordinator)),
-            try FilterService.make(options: options("filter", 3), policies: PolicySet.load(directory: policies),
+            try FilterService.make(options: options("filter", 3), policies: PolicyDirectory.read(policies),
                                    partnerIDs: partnerIDs, logger: logger),
             try AdaptersService.make(options: options("adapters", 4), directory: directory, httpClient: http.client, logger: logger),
         ]

@@ -89,12 +89,17 @@ struct FilterCommand: AsyncParsableCommand {
     @OptionGroup var files: ContractFileOptions
     @Option(help: "Seconds a task may wait for the person's consent before planning is told (and escalates).")
     var consentGrace: Double = 60
+    @Option(help: "Seconds between looks at the policy directory; a changed, valid set is recorded on the disclosure log and used from the next batch on. 0: read at start only.")
+    var policyReload: Double = 5
     @Option(help: "Who may record consent statements at POST /v1/consents (YAML: token hashes, role pi-desk or municipality-coordinator, scopes). Needs NAZORG_PSEUDONYM_KEY_FILE. Without it the consent API is not served.")
     var consentCallers: String?
 
     func validate() throws {
         guard consentGrace.isFinite, consentGrace >= 0, consentGrace <= 86_400 * 30 else {
             throw ValidationError("--consent-grace must be between 0 and 2592000 seconds.")
+        }
+        guard policyReload.isFinite, policyReload >= 0, policyReload <= 3600 else {
+            throw ValidationError("--policy-reload must be between 0 and 3600 seconds.")
         }
     }
 
@@ -104,9 +109,11 @@ struct FilterCommand: AsyncParsableCommand {
             throw ValidationError("Set NAZORG_PARTNER_PSEUDONYM_KEY_FILE (or NAZORG_PARTNER_PSEUDONYM_KEY, at least 32 bytes) to the secret key for per-partner pseudonyms.")
         }
         let assembly = try FilterService.make(options: common.serviceOptions(service: "filter", defaultPort: DefaultPort.filter),
-                                              policies: PolicySet.load(directory: files.policies), partnerIDs: partnerIDs,
+                                              policies: PolicyDirectory.read(files.policies), partnerIDs: partnerIDs,
                                               consentGrace: .milliseconds(Int64(consentGrace * 1000)),
-                                              consentAPI: consentAPI(), logger: logger)
+                                              consentAPI: consentAPI(),
+                                              policyReload: policyReload == 0 ? nil : .milliseconds(Int64(policyReload * 1000)),
+                                              logger: logger)
         try await runUntilSignalled([assembly], logger: logger)
     }
 
