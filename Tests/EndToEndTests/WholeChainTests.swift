@@ -140,7 +140,9 @@ struct WholeChainTests {
             // The disclosure log holds one record per delivery (and one per refusal: an offer
             // that waited for consent).
             func reached(_ records: [ConsumerRecord]) throws -> [DisclosureLogged] {
-                try records.map { try ReceivedEvent(record: $0).decode(DisclosureLogged.self) }.filter(\.reachedPartner)
+                // The log also holds the filter's PolicyActivated records.
+                try records.map { try ReceivedEvent(record: $0) }.filter { $0.envelope.type == .disclosureLogged }
+                    .map { try $0.decode(DisclosureLogged.self) }.filter(\.reachedPartner)
             }
             let disclosures = try await readTopic(bootstrap, Topics.filterDisclosures) { try reached($0).count >= 2 }
             let logged = try reached(disclosures)
