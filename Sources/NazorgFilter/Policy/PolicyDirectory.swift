@@ -36,8 +36,7 @@ public struct PolicyDirectory: Sendable {
             let policy = try PolicySet.parse(yaml: text, name: name)
             policies.append(policy)
             files.append(PolicyActivated.PolicyFile(name: name, role: policy.role, sha256: SHA256.hash(data: bytes).hexString))
-            fingerprint.update(data: Array("\(name)\u{0}\(bytes.count)\u{0}".utf8))
-            fingerprint.update(data: bytes)
+            Self.add(name, bytes, to: &fingerprint)
             let attributes = try? FileManager.default.attributesOfItem(atPath: file)
             let modified = attributes?[.modificationDate] as? Date ?? .distantPast
             if newest == nil || modified > newest!.date {
@@ -57,10 +56,15 @@ public struct PolicyDirectory: Sendable {
             guard let bytes = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent(name)) else {
                 return nil
             }
-            fingerprint.update(data: Array("\(name)\u{0}\(bytes.count)\u{0}".utf8))
-            fingerprint.update(data: bytes)
+            add(name, bytes, to: &fingerprint)
         }
         return fingerprint.finalize().hexString
+    }
+
+    /// One file's part of a fingerprint: its name, length and bytes.
+    private static func add(_ name: String, _ bytes: Data, to fingerprint: inout SHA256) {
+        fingerprint.update(data: Array("\(name)\u{0}\(bytes.count)\u{0}".utf8))
+        fingerprint.update(data: bytes)
     }
 
     /// The account's name, as the schema allows it, or `uid-N`.
