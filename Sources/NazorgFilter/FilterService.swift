@@ -16,8 +16,9 @@ public enum FilterService {
             .contains(topic) || (topic.hasPrefix("partner.") && topic.hasSuffix(".tasks.v1"))
     }
 
-    /// `consentAPI`: who may record consent statements (`POST /v1/consents`); nil: the route
-    /// is not served. `policies`: the directory as read at start; the filter records it on the
+    /// `consentAPI`: who may record consent statements (`POST /v1/consents`) and ask for a
+    /// person's subject access report (`GET /v1/subjects/{bsn}/disclosures`); nil: neither
+    /// route is served. `policies`: the directory as read at start; the filter records it on the
     /// disclosure log before it decides anything, and looks for changes every `policyReload`
     /// (nil: never).
     public static func make(options: ServiceOptions, policies: PolicyDirectory, partnerIDs: PartnerPseudonymizer,
@@ -39,6 +40,7 @@ public enum FilterService {
         HealthRoutes.add(to: router) { await producer.isConnected() }
         if let consentAPI {
             ConsentRoute.add(to: router, publisher: publisher, store: store, settings: consentAPI, logger: logger)
+            SubjectAccessRoute.add(to: router, store: store, settings: consentAPI, logger: logger)
         }
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         return ServiceAssembly(name: "filter", endpoint: endpoint, services: tracing + [

@@ -69,6 +69,13 @@ struct WholeChainTests {
               - {name: e2e-desk, sha256: \(CallerTokens.hash("e2e-desk-token")), scopes: [PI-TEST]}
             """.write(to: intakeTokens, atomically: true, encoding: .utf8)
 
+        // The desk asks for the person's subject access report with an account of the consent API.
+        let consentCallers = work.appendingPathComponent("consent-callers.yaml")
+        try """
+            callers:
+              - {name: e2e-desk, sha256: \(CallerTokens.hash("e2e-desk-token")), role: pi-desk, scopes: [PI-TEST]}
+            """.write(to: consentCallers, atomically: true, encoding: .utf8)
+
         // The broker, then every service as its own process.
         let broker = try ServiceProcess("broker", arguments: ["broker", "--brokers", "3", "--partitions", "3", "--partners", partners.path])
         let bootstrap = try await broker.firstOutputLine()
@@ -83,7 +90,7 @@ struct WholeChainTests {
         }
         let services = [
             try start("intake", ["--tokens", intakeTokens.path]), try start("planning", ["--partners", partners.path]),
-            try start("filter", ["--consent-grace", "1"]), try start("adapters", ["--partners", partners.path]), try start("monitoring"),
+            try start("filter", ["--consent-grace", "1", "--consent-callers", consentCallers.path, "--partners", partners.path]), try start("adapters", ["--partners", partners.path]), try start("monitoring"),
         ]
         var discovered: [String: Int] = [:]
         for service in services { discovered[service.name] = try await service.httpPort() }
@@ -148,6 +155,9 @@ struct WholeChainTests {
             let logged = try reached(disclosures)
             #expect(Set(logged.map(\.receiverId)) == ["woon-e2e", "idbalie-e2e"])
             #expect(logged.count == 2)
+
+            try await expectSubjectAccessReport(http: http, filterPort: ports["filter"]!, filterData: work.appendingPathComponent("filter"),
+                                                partners: partners)
 
             // The monitoring page shows the tasks.
             try await waitUntil("monitoring counts both tasks") {
@@ -217,6 +227,47 @@ struct WholeChainTests {
             #expect(!service.lines.contains { $0.contains("999990019") || $0.contains("Testpersoon") }, "\(service.name) logged personal data")
         }
     }
+}
+
+/// The person's subject access report names both organisations that received a task, by the
+/// directory's names, with purpose and basis: from the running filter's API (JSON and the Dutch
+/// page) and from its store by `nazorg-hub filter inzage`, the BSN read from standard input.
+private func expectSubjectAccessReport(http: HTTPClient, filterPort: Int, filterData: URL, partners: URL) async throws {
+    let url = "http://127.0.0.1:\(filterPort)/v1/subjects/999990019/disclosures"
+    #expect(try await get(http, url).status == 401)
+    // The filter remembers a message when its batch is complete, just after the partner record.
+    try await waitUntil("the report lists both tasks") {
+        try await get(http, url, headers: ["Authorization": "Bearer e2e-desk-token"]).body.components(separatedBy: "\"disclosureId\"").count == 3
+    }
+    let json = try await get(http, url, headers: ["Authorization": "Bearer e2e-desk-token"])
+    #expect(json.status == 200)
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(json.body.utf8)) as? [String: Any])
+    let organisations = (report["organisations"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+    #expect(Set(organisations) == ["Woningcorporatie E2E", "ID-balie E2E"])
+    let entries = report["disclosures"] as? [[String: Any]] ?? []
+    #expect(entries.count == 2 && entries.allSatisfy { $0["purpose"] is String && $0["legalBasis"] is String })
+    let page = try await get(http, url, headers: ["Authorization": "Bearer e2e-desk-token", "Accept": "text/html"])
+    #expect(page.status == 200 && page.body.contains("Woningcorporatie E2E") && page.body.contains("Huisvesting"))
+    #expect(!json.body.contains("999990019") && !page.body.contains("999990019") && !page.body.contains("Testpersoon"))
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try hubBinary())
+    process.arguments = ["filter", "inzage", "--bsn-stdin", "--data-dir", filterData.path, "--partners", partners.path]
+    process.environment = ProcessInfo.processInfo.environment.merging(
+        ["NAZORG_PSEUDONYM_KEY": "e2e-test-key-not-secret-0123456789abcdef"]) { _, new in new }
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    input.fileHandleForWriting.write(Data("999990019\n".utf8))
+    try input.fileHandleForWriting.close()
+    let printed = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let fromStore = try #require(try JSONSerialization.jsonObject(with: printed) as? [String: Any])
+    #expect((fromStore["disclosures"] as? [[String: Any]])?.compactMap { $0["disclosureId"] as? String }
+            == entries.compactMap { $0["disclosureId"] as? String })
 }
 
 struct HTTPResult {

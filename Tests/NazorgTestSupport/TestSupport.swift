@@ -137,10 +137,12 @@ public struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-/// Keeps the messages logged through it, so a test can check what a component reported
-/// (messages are fixed strings; metadata is not kept).
+/// Keeps the messages logged through it, so a test can check what a component reported,
+/// and each whole entry as text (message and metadata), so a test can hunt for values that
+/// must never be logged.
 public final class LogRecorder: Sendable {
     private let messages = Mutex<[String]>([])
+    private let entries = Mutex<[String]>([])
 
     public init() {}
 
@@ -154,6 +156,10 @@ public final class LogRecorder: Sendable {
     /// How many times `message` was logged.
     public func count(_ message: String) -> Int { messages.withLock { $0.filter { $0 == message }.count } }
 
+    /// Every entry logged so far: its message, then its metadata (the logger's and the
+    /// call's) as `key=value`.
+    public var text: [String] { entries.withLock { $0 } }
+
     struct Handler: LogHandler {
         let recorder: LogRecorder
         var logLevel: Logger.Level
@@ -166,6 +172,10 @@ public final class LogRecorder: Sendable {
 
         func log(event: LogEvent) {
             recorder.messages.withLock { $0.append(event.message.description) }
+            let merged = metadata.merging(event.metadata ?? [:]) { _, call in call }
+            let line = ([event.message.description] + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+                .joined(separator: " ")
+            recorder.entries.withLock { $0.append(line) }
         }
     }
 }

@@ -13,6 +13,9 @@ Subcommands:
   policies [DIR]
                 validate every DIR/*.yaml (default Contracts/policies) against
                 Contracts/config/partner-policy.json
+  response SPEC SCHEMA FILE...
+                validate each JSON FILE against components/schemas/SCHEMA of
+                Contracts/openapi/SPEC.yaml (a response body a test captured)
   all           asyncapi, openapi, schemas, events Contracts/examples and policies
 
 Prints one line per failure (file, JSON path, message) and a summary line
@@ -455,6 +458,22 @@ def openapi_example_problems(document: Path, spec: dict) -> list[str]:
     return problems
 
 
+def cmd_response(report: Report, spec_name: str, schema: str, files: list[Path]) -> None:
+    document = OPENAPI_DIR / f"{spec_name}.yaml"
+    spec = yaml.safe_load(document.read_text())
+    if schema not in spec.get("components", {}).get("schemas", {}):
+        report.check(str(document), [f"no components/schemas/{schema}"])
+        return
+    validator = openapi_schema_validator(document, spec, f"/components/schemas/{schema}")
+    for path in files:
+        try:
+            body = json.loads(path.read_text())
+        except (OSError, ValueError) as e:
+            report.check(str(path), [f"not JSON: {str(e)[:200]}"])
+            continue
+        report.check(str(path), [f"{json_path(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(body)])
+
+
 POLICY_SCHEMA = CONTRACTS / "config" / "partner-policy.json"
 POLICIES_DIR = CONTRACTS / "policies"
 
@@ -487,6 +506,10 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("directory", type=Path)
     po = sub.add_parser("policies")
     po.add_argument("directory", type=Path, nargs="?", default=POLICIES_DIR)
+    re_ = sub.add_parser("response")
+    re_.add_argument("spec")
+    re_.add_argument("schema")
+    re_.add_argument("files", type=Path, nargs="+")
     sub.add_parser("all")
     args = parser.parse_args(argv)
     report = Report()
@@ -500,6 +523,8 @@ def main(argv: list[str] | None = None) -> int:
         cmd_events(report, args.directory)
     if args.command == "policies":
         cmd_policies(report, args.directory)
+    if args.command == "response":
+        cmd_response(report, args.spec, args.schema, args.files)
     if args.command == "all":
         cmd_events(report, EXAMPLES_DIR)
         cmd_policies(report, POLICIES_DIR)

@@ -5,19 +5,24 @@ import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
 
-/// What the filter needs to serve `POST /v1/consents`.
+/// What the filter needs to serve `POST /v1/consents` and, to the same accounts, the
+/// subject access report `GET /v1/subjects/{bsn}/disclosures`.
 public struct ConsentAPISettings: Sendable {
     public static let defaultAcknowledgementDeadline: Duration = .seconds(5)
 
     public var callers: ConsentCallers
     public var pseudonymizer: SubjectPseudonymizer
     public var acknowledgementDeadline: Duration
+    /// The partner directory's names by partner id, which the subject access report shows.
+    public var partnerNames: [String: String]
 
     public init(callers: ConsentCallers, pseudonymizer: SubjectPseudonymizer,
-                acknowledgementDeadline: Duration = Self.defaultAcknowledgementDeadline) {
+                acknowledgementDeadline: Duration = Self.defaultAcknowledgementDeadline,
+                partnerNames: [String: String] = [:]) {
         self.callers = callers
         self.pseudonymizer = pseudonymizer
         self.acknowledgementDeadline = acknowledgementDeadline
+        self.partnerNames = partnerNames
     }
 }
 

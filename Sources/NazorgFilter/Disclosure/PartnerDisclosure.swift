@@ -30,6 +30,8 @@ struct PartnerDisclosure: Sendable {
     let internalTrace: TraceParent
     let partnerTrace: TraceParent
     let partnerSubjectId: String
+    /// The policy's purpose, which the subject access report names.
+    let purpose: String
     let publisher: EventPublisher
     let now: Date
 
@@ -161,6 +163,7 @@ struct PartnerDisclosure: Sendable {
         self.domain = domain
         self.partnerTrace = partnerTrace
         self.partnerSubjectId = partnerSubjectId
+        purpose = policy.purpose
         publisher = context.publisher
         now = context.now
     }
@@ -194,7 +197,9 @@ struct PartnerDisclosure: Sendable {
                          legalBasis: logged.legalBasis,
                          sourceEventId: logged.sourceEventId, sourceEventType: logged.sourceEventType,
                          disclosedFields: logged.disclosedFields, disclosedAt: now,
-                         retracted: message.eventType == .taskRetracted)
+                         retracted: message.eventType == .taskRetracted,
+                         processingActivityId: logged.processingActivityId, purpose: purpose,
+                         policyVersion: logged.policyVersion, transformations: logged.transformations ?? [:])
     }
 
     /// The disclosure-log record, keyed by the hub-wide pseudonym like every internal record.

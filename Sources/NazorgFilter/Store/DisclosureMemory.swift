@@ -25,6 +25,14 @@ public struct DisclosureMemory: Sendable, Equatable {
     public var disclosedAt: Date
     /// A retraction asking deletion was sent for the task.
     public var retracted: Bool
+    /// The processing activity (art. 30 register) and its purpose, as the policy named them
+    /// (nil in rows stored before v8).
+    public var processingActivityId: String? = nil
+    public var purpose: String? = nil
+    /// The policy set's version the message was decided under (nil before v8).
+    public var policyVersion: String? = nil
+    /// How disclosed fields were changed on the way (pseudonymised, generalised).
+    public var transformations: [String: DisclosureLogged.Transformation] = [:]
 
     /// Whether it gave the partner data about the person (an offer or an update), as
     /// opposed to telling it to stop or delete.

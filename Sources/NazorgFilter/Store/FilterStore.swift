@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NazorgContracts
+import NazorgRuntime
 
 /// A task that waits in the filter for the person's consent.
 public struct ParkedTask: Sendable, Equatable {
@@ -95,7 +96,28 @@ public final class FilterStore: Sendable {
                                             PRIMARY KEY (subject_id, scope)) WITHOUT ROWID;
                 """)
         }
+        // What a person's subject access report (art. 15 AVG) names per message: the
+        // processing activity and purpose it served, the policy version it was decided under
+        // and how fields were changed on the way. Rows from before have none of these.
+        migrator.registerMigration("v8-disclosure-purpose") { db in
+            try db.execute(sql: """
+                ALTER TABLE disclosure ADD COLUMN processing_activity_id TEXT;
+                ALTER TABLE disclosure ADD COLUMN purpose TEXT;
+                ALTER TABLE disclosure ADD COLUMN policy_version TEXT;
+                ALTER TABLE disclosure ADD COLUMN transformations TEXT;
+                CREATE INDEX disclosure_by_subject_time ON disclosure (subject_id, disclosed_at);
+                """)
+        }
         try migrator.migrate(database)
+    }
+
+    /// The store a running (or stopped) filter keeps at `path`; an error, rather than a new
+    /// empty store, when there is none.
+    public static func openExisting(path: String) throws -> FilterStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigurationError("there is no filter store at \(path); give the filter's --data-dir")
+        }
+        return try FilterStore(path: path)
     }
 
     /// Reads, in one transaction, which of `eventIds` were handled and every consent and

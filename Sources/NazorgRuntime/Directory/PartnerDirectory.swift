@@ -73,6 +73,9 @@ public struct PartnerDirectory: Sendable {
 
     public func partner(id: String) -> Partner? { partners.first { $0.id == id } }
 
+    /// Each partner's name by its id.
+    public var names: [String: String] { partners.reduce(into: [:]) { $0[$1.id] = $1.name } }
+
     /// The partner that delivers `domain` in `municipality`; a partner for that very
     /// municipality wins over one that serves all.
     public func partner(for domain: Domain, in municipality: String) -> Partner? {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Foundation
 import NazorgAdapters
+import NazorgContracts
 import NazorgFilter
 import NazorgIntake
 import NazorgMonitoring
@@ -23,6 +25,11 @@ struct ContractFileOptions: ParsableArguments {
 
     @Option(name: .long, help: "Directory of partner policies (YAML).")
     var policies = "Contracts/policies"
+
+    /// The partner directory's names by id.
+    func partnerNames() throws -> [String: String] {
+        try PartnerDirectory(contentsOf: partners).names
+    }
 }
 
 struct IntakeCommand: AsyncParsableCommand {
@@ -84,14 +91,20 @@ struct PlanningCommand: AsyncParsableCommand {
 }
 
 struct FilterCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "filter", abstract: "Run the consent-and-purpose filter.")
+    static let configuration = CommandConfiguration(
+        commandName: "filter", abstract: "Run the consent-and-purpose filter, or make a person's subject access report.",
+        subcommands: [FilterRunCommand.self, FilterInzageCommand.self], defaultSubcommand: FilterRunCommand.self)
+}
+
+struct FilterRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the consent-and-purpose filter (the default).")
     @OptionGroup var common: CommonServiceOptions
     @OptionGroup var files: ContractFileOptions
     @Option(help: "Seconds a task may wait for the person's consent before planning is told (and escalates).")
     var consentGrace: Double = 60
     @Option(help: "Seconds between looks at the policy directory; a changed, valid set is recorded on the disclosure log and used from the next batch on. 0: read at start only.")
     var policyReload: Double = 5
-    @Option(help: "Who may record consent statements at POST /v1/consents (YAML: token hashes, role pi-desk or municipality-coordinator, scopes). Needs NAZORG_PSEUDONYM_KEY_FILE. Without it the consent API is not served.")
+    @Option(help: "Who may record consent statements at POST /v1/consents and ask for subject access reports at GET /v1/subjects/{bsn}/disclosures (YAML: token hashes, role pi-desk or municipality-coordinator, scopes). Needs NAZORG_PSEUDONYM_KEY_FILE. Without it neither route is served.")
     var consentCallers: String?
 
     func validate() throws {
@@ -122,7 +135,65 @@ struct FilterCommand: AsyncParsableCommand {
         guard let pseudonymizer = try SubjectPseudonymizer.fromEnvironment() else {
             throw ValidationError("The consent API takes a BSN: set NAZORG_PSEUDONYM_KEY_FILE (or NAZORG_PSEUDONYM_KEY, at least 32 bytes) to intake's subject pseudonym key.")
         }
-        return ConsentAPISettings(callers: try ConsentCallers(contentsOf: consentCallers), pseudonymizer: pseudonymizer)
+        return ConsentAPISettings(callers: try ConsentCallers(contentsOf: consentCallers), pseudonymizer: pseudonymizer,
+                                  partnerNames: try files.partnerNames())
+    }
+}
+
+/// `nazorg-hub filter inzage`: the subject access report (art. 15 AVG) from the filter's own
+/// store, for the hub's operator; desks and coordinators use the API. Give the BSN on
+/// standard input (`--bsn-stdin`) to keep it out of the shell history and process list.
+struct FilterInzageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inzage",
+        abstract: "Print a person's subject access report: every message the filter sent an organisation about them.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json, html
+    }
+
+    @Option(help: "The person's BSN. Prefer --bsn-stdin: an argument shows in the process list.")
+    var bsn: String?
+    @Flag(help: "Read the BSN from the first line of standard input.")
+    var bsnStdin = false
+    @Option(name: .customLong("data-dir"), help: "The filter's data directory (where filter.sqlite is).")
+    var dataDirectory = "data"
+    @Option(help: "Partner directory (YAML), for the organisations' names.")
+    var partners = "deploy/partners.example.yaml"
+    @Option(help: "json, or html for the printable Dutch report.")
+    var format: Format = .json
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        guard (bsn == nil) != !bsnStdin else { throw ValidationError("Give the BSN with exactly one of --bsn and --bsn-stdin.") }
+    }
+
+    func run() async throws {
+        let given = bsnStdin ? readLine(strippingNewline: true) : bsn
+        guard let candidate = given?.trimmingCharacters(in: .whitespaces), Bsn.isValid(candidate) else {
+            throw ValidationError("The BSN must be nine digits passing the elfproef.")
+        }
+        guard let pseudonymizer = try SubjectPseudonymizer.fromEnvironment() else {
+            throw ValidationError("Set NAZORG_PSEUDONYM_KEY_FILE (or NAZORG_PSEUDONYM_KEY) to intake's subject pseudonym key: the filter knows the person by it.")
+        }
+        let names = try PartnerDirectory(contentsOf: partners).names
+        let store = try FilterStore.openExisting(path: (dataDirectory as NSString).appendingPathComponent("filter.sqlite"))
+        guard let report = try await SubjectAccessReport.make(forBSN: candidate, store: store, pseudonymizer: pseudonymizer,
+                                                              partnerNames: names) else {
+            throw ValidationError("The hub knows no person with this BSN: no notice about them reached the filter.")
+        }
+        let body = switch format {
+        case .json: try report.json() + Data("\n".utf8)
+        case .html: Data(report.html().utf8)
+        }
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: body, attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("The report could not be written to \(output).")
+            }
+        } else {
+            FileHandle.standardOutput.write(body)
+        }
     }
 }
 
