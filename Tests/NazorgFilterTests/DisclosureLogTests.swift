@@ -120,19 +120,25 @@ struct DisclosureLogTests {
         let loaded = try PolicySet.load(directory: directory)
         #expect(loaded.version == (try PolicySet.load(directory: directory)).version)
         #expect(loaded.version.wholeMatch(of: /^sha256:[0-9a-f]{64}$/) != nil)
-        let reordered = try PolicySet(Array(loaded.policies.values).reversed())
+        let reordered = try PolicySet(Array(loaded.policies.values).reversed(), monitoring: loaded.monitoring)
         #expect(reordered.version == loaded.version)
         let text = try String(contentsOfFile: directory + "/housing-corporation.yaml", encoding: .utf8)
         let commented = try PolicySet.parse(yaml: "# another layout\n" + text.replacingOccurrences(of: ": ", with: ":  "),
                                             name: "housing-corporation.yaml")
         var policies = loaded.policies
         policies[.housingCorporation] = commented
-        #expect(try PolicySet(Array(policies.values)).version == loaded.version)
+        #expect(try PolicySet(Array(policies.values), monitoring: loaded.monitoring).version == loaded.version)
         var wider = try #require(loaded.policies[.housingCorporation])
         wider.fields.insert(.birthDate)
         policies[.housingCorporation] = wider
-        #expect(try PolicySet(Array(policies.values)).version != loaded.version)
+        #expect(try PolicySet(Array(policies.values), monitoring: loaded.monitoring).version != loaded.version)
         policies[.housingCorporation] = nil
-        #expect(try PolicySet(Array(policies.values)).version != loaded.version)
+        #expect(try PolicySet(Array(policies.values), monitoring: loaded.monitoring).version != loaded.version)
+        // Monitoring's policy counts too: without it, or with one field fewer, the set decides otherwise.
+        let monitoring = try #require(loaded.monitoring)
+        #expect(try PolicySet(Array(loaded.policies.values)).version != loaded.version)
+        var narrower = monitoring
+        narrower.fields[.coverage] = nil
+        #expect(try PolicySet(Array(loaded.policies.values), monitoring: narrower).version != loaded.version)
     }
 }

@@ -48,9 +48,10 @@ struct FilterHarness {
                                      logger: filterTestLogger)
         store = try Self.newStore()
         publisher = EventPublisher(producer: producer, source: "/test")
-        var policies = try PolicySet.load(directory: filterRoot.appendingPathComponent("Contracts/policies").path).policies
+        let loaded = try PolicySet.load(directory: filterRoot.appendingPathComponent("Contracts/policies").path)
+        var policies = loaded.policies
         policies[.probation] = nil
-        self.policies = try PolicySet(Array(policies.values))
+        self.policies = try PolicySet(Array(policies.values), monitoring: loaded.monitoring)
         engine = FilterEngine(policies: self.policies, store: store, publisher: publisher, partnerIDs: testPartnerIDs,
                               logger: filterTestLogger)
     }

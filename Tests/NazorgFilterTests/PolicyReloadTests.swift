@@ -50,7 +50,8 @@ struct PolicyReloadTests {
             #expect(records.first?.eventType == .policyActivated, "the set is on the log before a record names it")
             let start = try #require(log.activations.first)
             #expect(start.trigger == .start && start.policyVersion == initial.set.version && start.previousVersion == nil)
-            #expect(start.files.map(\.name) == initial.files.map(\.name) && start.files.count == 7)
+            #expect(start.files.map(\.name) == initial.files.map(\.name) && start.files.count == 8)
+            #expect(start.files.contains { $0.name == "rcn-monitoring.yaml" && $0.role == .rcnMonitoring })
             let housingBytes = try #require(FileManager.default.contents(atPath: directory + "/housing-corporation.yaml"))
             #expect(start.files.first { $0.role == .housingCorporation }?.sha256 == SHA256.hash(data: housingBytes).hexString)
             let me = String(cString: getpwuid(getuid()).pointee.pw_name)
@@ -116,7 +117,7 @@ struct PolicyReloadTests {
                                   partnerIDs: testPartnerIDs, logger: filterTestLogger)
         var narrower = h.policies.policies
         narrower[.civilAffairs]?.fields.remove(.bsn)
-        let next = try PolicySet(Array(narrower.values))
+        let next = try PolicySet(Array(narrower.values), monitoring: h.policies.monitoring)
         let events = try ["id-1", "id-2"].map { id in
             let record = try h.publisher.record(makeTask(.id, partner: "id-test", role: .civilAffairs, taskId: "task-\(id)"),
                                                 topic: "input", key: testSubject, id: id, subject: testSubject, trace: .random())
@@ -163,25 +164,44 @@ struct PolicyReloadTests {
 /// no: each broken policy below is refused by both, and the shipped ones pass both.
 @Suite struct PolicySchemaTests {
     @Test func theFilterAndThePolicySchemaRefuseTheSamePolicies() throws {
-        let text = try String(contentsOfFile: filterRoot.appendingPathComponent("Contracts/policies/housing-corporation.yaml").path,
-                              encoding: .utf8)
-        let broken: [String: (String) -> String] = [
-            "unknown-key": { $0 + "remark: [housing]\n" },
-            "unknown-field": { $0.replacingOccurrences(of: "fields: [givenName,", with: "fields: [offence, givenName,") },
-            "planning-event": { $0.replacingOccurrences(of: "eventTypes: [TaskOffered,", with: "eventTypes: [TaskAssigned, TaskOffered,") },
-            "legal-basis": { $0.replacingOccurrences(of: "legalBasis: consent", with: "legalBasis: gut-feeling") },
-            "role": { $0.replacingOccurrences(of: "role: housing-corporation", with: "role: landlord") },
-            "offer-without-retraction": { $0.replacingOccurrences(of: ", TaskRetracted]", with: "]") },
-            "deadline": { $0.replacingOccurrences(of: "deadline: day", with: "deadline: hour") },
-            "no-purpose": { $0.replacingOccurrences(of: "  purpose:", with: "  reason:") },
+        func policy(_ name: String) throws -> String {
+            try String(contentsOfFile: filterRoot.appendingPathComponent("Contracts/policies/\(name).yaml").path, encoding: .utf8)
+        }
+        let housing = try policy("housing-corporation")
+        let monitoring = try policy("rcn-monitoring")
+        let broken: [String: (text: String, change: (String) -> String)] = [
+            "unknown-key": (housing, { $0 + "remark: [housing]\n" }),
+            "unknown-field": (housing, { $0.replacingOccurrences(of: "fields: [givenName,", with: "fields: [offence, givenName,") }),
+            "planning-event": (housing, {
+                $0.replacingOccurrences(of: "eventTypes: [TaskOffered,", with: "eventTypes: [TaskAssigned, TaskOffered,")
+            }),
+            "legal-basis": (housing, { $0.replacingOccurrences(of: "legalBasis: consent", with: "legalBasis: gut-feeling") }),
+            "role": (housing, { $0.replacingOccurrences(of: "role: housing-corporation", with: "role: landlord") }),
+            "offer-without-retraction": (housing, { $0.replacingOccurrences(of: ", TaskRetracted]", with: "]") }),
+            "deadline": (housing, { $0.replacingOccurrences(of: "deadline: day", with: "deadline: hour") }),
+            "no-purpose": (housing, { $0.replacingOccurrences(of: "  purpose:", with: "  reason:") }),
+            "monitoring-passes-subject": (monitoring, {
+                $0.replacingOccurrences(of: "subjectId: pseudonymise", with: "subjectId: pass")
+            }),
+            "monitoring-passes-task": (monitoring, { $0.replacingOccurrences(of: "taskId: pseudonymise", with: "taskId: pass") }),
+            "monitoring-without-subject": (monitoring, { $0.replacingOccurrences(of: "  subjectId: pseudonymise\n", with: "") }),
+            "monitoring-pseudonymises-code": (monitoring, {
+                $0.replacingOccurrences(of: "municipality: pass", with: "municipality: pseudonymise")
+            }),
+            "monitoring-unknown-field": (monitoring, { $0 + "  surname: pass\n" }),
+            "monitoring-on-consent": (monitoring, { $0.replacingOccurrences(of: "legalBasis: statistics", with: "legalBasis: consent") }),
+            "monitoring-tasks": (monitoring, {
+                $0.replacingOccurrences(of: "eventTypes: [FlowObserved]", with: "eventTypes: [FlowObserved, TaskOffered]")
+            }),
+            "monitoring-partner-fields": (monitoring, { $0 + "fields: [bsn]\n" }),
         ]
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("broken-policies-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        for (name, change) in broken.sorted(by: { $0.key < $1.key }) {
+        for (name, (text, change)) in broken.sorted(by: { $0.key < $1.key }) {
             let changed = change(text)
             #expect(changed != text, "\(name) changes the policy")
             #expect(throws: ConfigurationError.self, "the filter accepts \(name)") {
-                try PolicySet.parse(yaml: changed, name: "\(name).yaml")
+                try PolicySet.parseDocument(yaml: changed, name: "\(name).yaml")
             }
             let one = directory.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: one, withIntermediateDirectories: true)

@@ -109,14 +109,18 @@ struct RegieEventTests {
         #expect(feed.count == 3)
         #expect(feed.allSatisfy { !$0.text.contains("account-sentinel") })
         let observed = try feed.map { try FlowObserved.decodedJSON(Data($0.value)) }
+        // Identifiers come as monitoring's own pseudonyms, the same for the same escalation and case.
+        let keys = MonitoringIdentifiers(partnerIDs: testPartnerIDs)
         let raised = try #require(observed.first { $0.sourceEventType == .escalationRaised })
-        #expect(raised.reason == .hotPotato && raised.escalationId == "esc-hot" && raised.municipality == "GM0363")
-        #expect(raised.domain == .housing && raised.partnerId == "woon-test" && raised.caseId == testCase)
+        #expect(raised.reason == .hotPotato && raised.municipality == "GM0363")
+        #expect(raised.escalationId == keys.identifier("esc-hot", kind: "escalation") && raised.escalationId != "esc-hot")
+        #expect(raised.domain == .housing && raised.partnerId == "woon-test")
+        #expect(raised.caseId == keys.caseId(testCase) && raised.caseId != testCase)
         let updated = try #require(observed.first { $0.sourceEventType == .escalationUpdated })
-        #expect(updated.escalationId == "esc-hot" && updated.escalationStatus == .resolved && updated.municipality == "GM0363")
+        #expect(updated.escalationId == raised.escalationId && updated.escalationStatus == .resolved && updated.municipality == "GM0363")
         let cooperation = try #require(observed.first { $0.sourceEventType == .cooperationRecorded })
-        #expect(cooperation.cooperation == .unreachable && cooperation.caseId == testCase)
-        #expect(observed.allSatisfy { $0.subjectId == testSubject })
+        #expect(cooperation.cooperation == .unreachable && cooperation.caseId == raised.caseId)
+        #expect(observed.allSatisfy { $0.subjectId == keys.subject(testSubject) && $0.subjectId != testSubject })
         await h.close()
     }
 }

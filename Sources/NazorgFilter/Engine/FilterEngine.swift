@@ -274,15 +274,21 @@ public struct FilterEngine: BatchEventHandler {
                                   publisher: publisher, now: Date(), policyVersion: policies.version, consentId: consentId)
     }
 
-    /// Stages the pseudonymous monitoring view of an event.
+    /// Stages monitoring's view of an event, as the rcn-monitoring policy lets it see it: its
+    /// fields only, identifiers and trace under monitoring's own key (``MonitoringIdentifiers``),
+    /// so nothing on the feed joins with a partner's records or the hub's. No policy: nothing.
     private func observe(into out: inout StagedRecords, _ observation: FlowObserved, _ envelope: EventEnvelope) throws {
+        guard let policy = policies.monitoring else { return }
         var observation = observation
-        observation.observationId = DeterministicID.string("observation", envelope.id)
+        observation.observationId = envelope.id
         observation.occurredAt = envelope.time
-        let (publisher, trace, time) = (self.publisher, envelope.traceparent.child(), envelope.time)
-        out.write(topic: Topics.monitoringFeed) { [observation] in
-            try publisher.record(observation, topic: Topics.monitoringFeed, key: observation.subjectId,
-                                 id: observation.observationId, subject: observation.subjectId, trace: trace, time: time)
+        let keys = MonitoringIdentifiers(partnerIDs: partnerIDs)
+        let view = policy.view(of: observation, keys: keys)
+        let (publisher, time) = (self.publisher, envelope.time)
+        let trace = keys.trace(forObservationOf: envelope.id, sampled: envelope.traceparent.sampled)
+        out.write(topic: Topics.monitoringFeed) { [view] in
+            try publisher.record(view, topic: Topics.monitoringFeed, key: view.subjectId, id: view.observationId,
+                                 subject: view.subjectId, trace: trace, time: time)
         }
     }
 }

@@ -24,7 +24,7 @@ public struct PolicyDirectory: Sendable {
             throw ConfigurationError("the policy directory '\(path)' cannot be read")
         }
         guard !names.isEmpty else { throw ConfigurationError("the policy directory '\(path)' holds no *.yaml policy") }
-        var policies: [PartnerPolicy] = []
+        var documents: [PolicySet.Document] = []
         var files: [PolicyActivated.PolicyFile] = []
         var fingerprint = SHA256()
         var newest: (date: Date, owner: String)?
@@ -33,9 +33,9 @@ public struct PolicyDirectory: Sendable {
             guard let bytes = FileManager.default.contents(atPath: file), let text = String(data: bytes, encoding: .utf8) else {
                 throw ConfigurationError("policy \(name) cannot be read as UTF-8 text")
             }
-            let policy = try PolicySet.parse(yaml: text, name: name)
-            policies.append(policy)
-            files.append(PolicyActivated.PolicyFile(name: name, role: policy.role, sha256: SHA256.hash(data: bytes).hexString))
+            let document = try PolicySet.parseDocument(yaml: text, name: name)
+            documents.append(document)
+            files.append(PolicyActivated.PolicyFile(name: name, role: document.role, sha256: SHA256.hash(data: bytes).hexString))
             Self.add(name, bytes, to: &fingerprint)
             let attributes = try? FileManager.default.attributesOfItem(atPath: file)
             let modified = attributes?[.modificationDate] as? Date ?? .distantPast
@@ -43,7 +43,7 @@ public struct PolicyDirectory: Sendable {
                 newest = (modified, Self.accountName(attributes?[.ownerAccountID] as? NSNumber))
             }
         }
-        return PolicyDirectory(path: path, set: try PolicySet(policies), files: files, owner: newest?.owner ?? "unknown",
+        return PolicyDirectory(path: path, set: try PolicySet(documents: documents), files: files, owner: newest?.owner ?? "unknown",
                                fingerprint: fingerprint.finalize().hexString)
     }
 

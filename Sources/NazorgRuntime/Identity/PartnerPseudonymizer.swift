@@ -31,6 +31,16 @@ public struct PartnerPseudonymizer: Sendable {
         mac("nazorg-partner-subject-v1:\(subjectId)", partnerId).prefix(16).hexString
     }
 
+    /// Any other identifier keyed for `recipient`, shaped as a UUID (version 8): stable for
+    /// the same `message`, and unlinkable to the same message keyed for another recipient.
+    public func identifier(_ message: String, for recipient: String) -> UUID {
+        var bytes = Array(mac("nazorg-recipient-id-v1:\(message)", recipient).prefix(16))
+        bytes[6] = (bytes[6] & 0x0f) | 0x80
+        bytes[8] = (bytes[8] & 0x3f) | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
     /// The trace a partner receives with the disclosure caused by `sourceEventId`. It is
     /// sampled when the hub's trace of the disclosure is: one bit, which names nothing.
     public func trace(forDisclosureOf sourceEventId: String, to partnerId: String, sampled: Bool = true) -> TraceParent {
