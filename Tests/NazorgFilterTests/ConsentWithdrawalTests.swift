@@ -146,4 +146,79 @@ struct ConsentWithdrawalTests {
         #expect(try await drainTopic(h.cluster.bootstrapServers, Topics.partnerTasks("schuld-test")).isEmpty)
         await h.close()
     }
+
+    /// A withdrawal racing records in flight: the consumer service decides a stream of housing
+    /// tasks and revisions while the withdrawal arrives on its own topic, at a moment no one
+    /// chooses. Whatever the interleaving, nothing reaches the housing corporation after the
+    /// withdrawal was decided: on the partner's topic (one partition per person) no offer or
+    /// update follows the first retraction, every task it was offered is retracted, on the
+    /// disclosure log no disclosure to it follows the withdrawal's first record, and every
+    /// task not offered waits for consent. Nothing is lost: each task was decided once.
+    @Test func aWithdrawalRacingTasksInFlightStopsEveryLaterDisclosure() async throws {
+        let h = try FilterHarness()
+        try await h.deliver(given(.housing), id: "consent-housing")
+        let count = 120
+        let consumer = try KafkaConsumer(configuration: fastConsumerConfiguration(h.cluster.bootstrapServers),
+                                         options: ConsumerOptions(groupID: "filter-race",
+                                                                  topics: [Topics.planningCaseEvents, Topics.consentEvents]),
+                                         logger: filterTestLogger)
+        let service = EventConsumerService(name: "filter", consumer: consumer,
+                                           deadLetters: DeadLetterWriter(producer: h.producer, service: "filter"),
+                                           logger: filterTestLogger, handler: h.engine)
+        func task(_ i: Int) -> TaskAssigned {
+            makeTask(.housing, partner: "woon-test", role: .housingCorporation, taskId: "race-\(i)")
+        }
+        try await withServices([service]) {
+            for i in 0..<count {
+                let assigned = try h.publisher.record(task(i), topic: Topics.planningCaseEvents, key: testSubject,
+                                                      id: "race-assigned-\(i)", subject: testSubject, trace: .random())
+                try await h.producer.send(assigned)
+                if i > 0, i % 3 == 0 {
+                    var moved = task(i - 1)
+                    moved.deadline = CalendarDate(year: 2027, month: 2, day: 1)!
+                    let revision = TaskRevised(revisionId: "race-rev-\(i)", task: moved, previousDeadline: task(i - 1).deadline,
+                                               reason: .releaseDateChanged, revisedAt: Date())
+                    try await h.producer.send(try h.publisher.record(revision, topic: Topics.planningCaseEvents, key: testSubject,
+                                                                     id: "race-revised-\(i)", subject: testSubject,
+                                                                     trace: .random()))
+                }
+                if i == count / 3 {
+                    // Some tasks reached the partner, the rest is still being sent when the
+                    // withdrawal goes out on its own topic.
+                    try await waitUntil("a first task was offered", timeout: .seconds(60)) {
+                        try await !h.read(Topics.partnerTasks("woon-test"), atLeast: 1).isEmpty
+                    }
+                    try await h.producer.send(try h.publisher.record(withdrawn(.housing), topic: Topics.consentEvents,
+                                                                     key: testSubject, id: "race-withdrawal", subject: testSubject,
+                                                                     trace: .random()))
+                }
+            }
+            try await waitUntil("the filter decided every task and the withdrawal", timeout: .seconds(120)) {
+                let partner = try await drainTopic(h.cluster.bootstrapServers, Topics.partnerTasks("woon-test"))
+                let offered = partner.filter { $0.eventType == .taskOffered }.count
+                let retracted = partner.filter { $0.eventType == .taskRetracted }.count
+                return try await h.store.parkedCount() + offered == count && offered == retracted
+            }
+        }
+        let partner = try await drainTopic(h.cluster.bootstrapServers, Topics.partnerTasks("woon-test"))
+        let firstRetraction = try #require(partner.firstIndex { $0.eventType == .taskRetracted },
+                                           "the withdrawal retracted what was offered")
+        #expect(!partner[firstRetraction...].contains { $0.eventType == .taskOffered || $0.eventType == .taskUpdated },
+                "a task reached the partner after the withdrawal was decided")
+        let offers = try decoded(partner, TaskOffered.self)
+        let retracted = Set(try decoded(partner, TaskRetracted.self).map(\.taskId))
+        #expect(Set(offers.map(\.taskId)) == retracted, "every task offered on the consent is retracted")
+        #expect(offers.count < count, "the withdrawal came while tasks were still in flight")
+        #expect(try await h.store.parkedCount() == count - offers.count)
+
+        let log = try decoded(try await drainTopic(h.cluster.bootstrapServers, Topics.filterDisclosures), DisclosureLogged.self)
+        let withdrawalDecided = try #require(log.firstIndex { $0.sourceEventId == "race-withdrawal" })
+        #expect(!log[withdrawalDecided...].contains { $0.receiverId == "woon-test" && $0.effectiveStatus == .disclosed })
+        // Each task decided once: disclosed or refused, never both, none missing.
+        let decided = log.filter { $0.sourceEventType == .taskAssigned }
+        #expect(Set(decided.map(\.sourceEventId)) == Set((0..<count).map { "race-assigned-\($0)" }))
+        #expect(decided.count == count)
+        #expect(decided.filter { $0.effectiveStatus == .disclosed }.count == offers.count)
+        await h.close()
+    }
 }
