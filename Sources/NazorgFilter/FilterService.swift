@@ -3,6 +3,7 @@ import Logging
 import NazorgContracts
 import NazorgKafka
 import NazorgRuntime
+import ServiceLifecycle
 
 /// The consent-and-purpose filter as a runnable service.
 public enum FilterService {
@@ -20,10 +21,12 @@ public enum FilterService {
     /// person's subject access report (`GET /v1/subjects/{bsn}/disclosures`); nil: neither
     /// route is served. `policies`: the directory as read at start; the filter records it on the
     /// disclosure log before it decides anything, and looks for changes every `policyReload`
-    /// (nil: never).
+    /// (nil: never). `retention`: the store periods, applied every `retentionInterval` (nil:
+    /// the store is never purged).
     public static func make(options: ServiceOptions, policies: PolicyDirectory, partnerIDs: PartnerPseudonymizer,
                             consentGrace: Duration = .seconds(60), consentAPI: ConsentAPISettings? = nil,
-                            policyReload: Duration? = .seconds(5), logger: Logger) throws -> ServiceAssembly {
+                            policyReload: Duration? = .seconds(5), retention: FilterRetention? = nil,
+                            retentionInterval: Duration = .seconds(3600), logger: Logger) throws -> ServiceAssembly {
         let store = try FilterStore(path: options.dataFile("filter.sqlite"))
         let (tracer, tracing) = try options.makeTracer(for: "filter", logger: logger)
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
@@ -43,7 +46,10 @@ public enum FilterService {
             SubjectAccessRoute.add(to: router, store: store, settings: consentAPI, logger: logger)
         }
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
-        return ServiceAssembly(name: "filter", endpoint: endpoint, services: tracing + [
+        let purger: [any Service] = retention.map {
+            [RetentionPurger(store: store, retention: $0, interval: retentionInterval, logger: logger)]
+        } ?? []
+        return ServiceAssembly(name: "filter", endpoint: endpoint, services: tracing + purger + [
             ProducerLifecycleService(producer: producer, writes: writes, logger: logger),
             PolicyWatcher(initial: policies, store: policyStore, producer: producer, publisher: publisher,
                           interval: policyReload, logger: logger),

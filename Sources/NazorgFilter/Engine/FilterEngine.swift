@@ -29,6 +29,8 @@ public struct FilterEngine: BatchEventHandler {
         var remembered: [DisclosureMemory] = []
         /// Prisons and municipalities a notice named, recorded once handled.
         var scopes: [SubjectScope] = []
+        /// A case opened or closed, which the retention of the person's state counts from.
+        var caseLives: [CaseLife] = []
     }
 
     /// The policy set in force; a batch takes it once, in ``prepare(_:)``.
@@ -118,7 +120,12 @@ public struct FilterEngine: BatchEventHandler {
         case .escalationUpdated:
             try observe(into: &out, FlowObserved(observing: try event.decode(EscalationUpdated.self)), envelope)
         case .caseOpened, .taskStatusChanged, .caseClosed, .releaseDayRecorded, .caseHandedOver:
-            try observe(into: &out, try FlowObserved(observingCaseEvent: event), envelope)
+            let observation = try FlowObserved(observingCaseEvent: event)
+            if let caseId = observation.caseId, envelope.type == .caseOpened || envelope.type == .caseClosed {
+                effect.caseLives.append(CaseLife(subjectId: observation.subjectId, caseId: caseId,
+                                                 closedAt: envelope.type == .caseClosed ? envelope.time : nil))
+            }
+            try observe(into: &out, observation, envelope)
         case .consentGiven:
             // The order in which statements arrive decides, never a time inside them: one
             // partition per person keeps a person's statements in the order intake took them.
@@ -161,7 +168,7 @@ public struct FilterEngine: BatchEventHandler {
         let remembered = effects.flatMap(\.remembered)
         try await store.complete(processed: effects.map(\.eventId), unparked: effects.flatMap(\.unparked),
                                  remembered: remembered, releasedHeld: effects.flatMap(\.releasedHeld),
-                                 scopes: effects.flatMap(\.scopes))
+                                 scopes: effects.flatMap(\.scopes), caseLives: effects.flatMap(\.caseLives))
         // Only now: until the store has them, staging finds them here.
         pending.remove(remembered.map(\.disclosureId))
         let disclosed = Dictionary(grouping: effects.flatMap(\.disclosed), by: { "\($0.partner) \($0.legalBasis)" })

@@ -108,6 +108,21 @@ public final class FilterStore: Sendable {
                 CREATE INDEX disclosure_by_subject_time ON disclosure (subject_id, disclosed_at);
                 """)
         }
+        // What the retention of a person's state counts from: their cases, opened and closed,
+        // and when the filter last heard of them. Rows from before have neither, so a person
+        // known only from before is never purged (an operator erases them).
+        migrator.registerMigration("v9-retention") { db in
+            try db.execute(sql: """
+                CREATE TABLE subject_case (subject_id TEXT NOT NULL, case_id TEXT NOT NULL, closed_at TEXT,
+                                           PRIMARY KEY (subject_id, case_id)) WITHOUT ROWID;
+                CREATE TABLE subject_seen (subject_id TEXT PRIMARY KEY, seen_at TEXT NOT NULL) WITHOUT ROWID;
+                CREATE INDEX subject_seen_by_time ON subject_seen (seen_at);
+                CREATE INDEX processed_event_by_time ON processed_event (processed_at);
+                CREATE INDEX consent_by_subject ON consent (subject_id);
+                CREATE INDEX cooperation_by_subject ON cooperation (subject_id);
+                CREATE INDEX parked_task_by_subject ON parked_task (subject_id);
+                """)
+        }
         try migrator.migrate(database)
     }
 
@@ -162,8 +177,10 @@ public final class FilterStore: Sendable {
     /// held updates it sent, and remembers the messages it sent partners, in one transaction:
     /// a replay of the batch finds the same ids and changes nothing.
     public func complete(processed eventIds: [String], unparked: [String], remembered: [DisclosureMemory] = [],
-                         releasedHeld: [HeldUpdate.Key] = [], scopes: [SubjectScope] = []) async throws {
+                         releasedHeld: [HeldUpdate.Key] = [], scopes: [SubjectScope] = [], caseLives: [CaseLife] = [])
+        async throws {
         guard !eventIds.isEmpty || !unparked.isEmpty || !remembered.isEmpty || !releasedHeld.isEmpty || !scopes.isEmpty
+                || !caseLives.isEmpty
         else { return }
         let now = ContractCoding.timestamp(Date())
         try await database.write { db in
@@ -174,6 +191,7 @@ public final class FilterStore: Sendable {
             try Self.remove(held: releasedHeld, in: db)
             try Self.remember(remembered, in: db)
             try Self.record(scopes, in: db)
+            try Self.record(caseLives, seen: Set(scopes.map(\.subjectId)), at: now, in: db)
         }
     }
 

@@ -9,14 +9,21 @@ public enum TopicCatalogue {
     public static let smallPartitions: Int32 = 3
 
     /// The fixed topics plus one task topic per partner in `directory`. `partitions`
-    /// overrides the contract's counts for every topic (tests and small installations).
+    /// overrides the contract's counts for every topic (tests and small installations);
+    /// `retention` sets each topic's `retention.ms` (without it, the disclosure log is kept
+    /// and the rest has the cluster's default).
     public static func specifications(partners directory: PartnerDirectory?, partitions: Int32? = nil,
-                                      replicationFactor: Int32) -> [TopicSpecification] {
+                                      replicationFactor: Int32, retention: RetentionSchedule? = nil) -> [TopicSpecification] {
         let partnerTopics = directory?.partners.map { Topics.partnerTasks($0.id) } ?? []
         return (Topics.all + partnerTopics).map { name in
             let small = name == Topics.deadLetter || partnerTopics.contains(name)
-            // The disclosure log is evidence: keep it (a real cluster should also back it up).
-            let settings = name == Topics.filterDisclosures ? ["retention.ms": "-1"] : [:]
+            let settings: [String: String]
+            if let period = retention?.retention(ofTopic: name) {
+                settings = ["retention.ms": String(period.milliseconds)]
+            } else {
+                // The disclosure log is evidence: without a schedule, keep it.
+                settings = name == Topics.filterDisclosures ? ["retention.ms": "-1"] : [:]
+            }
             return TopicSpecification(name: name, partitions: partitions ?? (small ? smallPartitions : flowPartitions),
                                       replicationFactor: replicationFactor, settings: settings)
         }

@@ -78,12 +78,16 @@ struct TopicsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Partner directory whose partner topics to create.")
         var partners: String?
 
+        @Option(name: .long, help: "Retention schedule (YAML) whose topic periods become each topic's retention.ms.")
+        var retention = "Contracts/retention/retention.yaml"
+
         func run() async throws {
             let logger = makeLogger("nazorg.topics")
             let directory = try partners.map(PartnerDirectory.init(contentsOf:))
             let admin = try KafkaAdmin(configuration: KafkaConfiguration.fromEnvironment(bootstrapServers: kafka, clientID: "nazorg-topics"),
                                        logger: logger)
-            let specs = TopicCatalogue.specifications(partners: directory, partitions: partitions, replicationFactor: replicationFactor)
+            let specs = TopicCatalogue.specifications(partners: directory, partitions: partitions, replicationFactor: replicationFactor,
+                                                      retention: try RetentionSchedule(contentsOf: retention))
             do {
                 let created = try await admin.createTopics(specs)
                 await admin.close()

@@ -106,8 +106,15 @@ struct FilterRunCommand: AsyncParsableCommand {
     var policyReload: Double = 5
     @Option(help: "Who may record consent statements at POST /v1/consents and ask for subject access reports at GET /v1/subjects/{bsn}/disclosures (YAML: token hashes, role pi-desk or municipality-coordinator, scopes). Needs NAZORG_PSEUDONYM_KEY_FILE. Without it neither route is served.")
     var consentCallers: String?
+    @Option(help: "Retention schedule (YAML); the filter applies its store periods (handled event ids, a person's state after their last case closed). \"none\": keep everything.")
+    var retention = "Contracts/retention/retention.yaml"
+    @Option(help: "Seconds between two passes of the retention purge.")
+    var retentionInterval: Double = 3600
 
     func validate() throws {
+        guard retentionInterval.isFinite, (1...86_400).contains(retentionInterval) else {
+            throw ValidationError("--retention-interval must be between 1 and 86400 seconds.")
+        }
         guard consentGrace.isFinite, consentGrace >= 0, consentGrace <= 86_400 * 30 else {
             throw ValidationError("--consent-grace must be between 0 and 2592000 seconds.")
         }
@@ -126,6 +133,9 @@ struct FilterRunCommand: AsyncParsableCommand {
                                               consentGrace: .milliseconds(Int64(consentGrace * 1000)),
                                               consentAPI: consentAPI(),
                                               policyReload: policyReload == 0 ? nil : .milliseconds(Int64(policyReload * 1000)),
+                                              retention: retention == "none"
+                                                  ? nil : try FilterRetention(schedule: RetentionSchedule(contentsOf: retention)),
+                                              retentionInterval: .milliseconds(Int64(retentionInterval * 1000)),
                                               logger: logger)
         try await runUntilSignalled([assembly], logger: logger)
     }
