@@ -15,10 +15,16 @@ public struct PlanningSettings: Sendable {
     public var api: CoordinatorAPISettings?
     /// How often the timer service fires due timers (`--timer-interval`, default 60 s).
     public var timerCheckInterval: Duration
+    /// The store periods (`--retention`), applied every ``retentionInterval``; nil: the store
+    /// is never purged.
+    public var retention: PlanningRetention?
+    public var retentionInterval: Duration = .seconds(3_600)
 
     public init(rules: DeadlineRules = .standard, aftercareDays: Int = Planner.defaultAftercareDays,
                 profiles: MunicipalityProfiles? = nil, closureCheckInterval: Duration = .seconds(3_600),
-                timerCheckInterval: Duration = .seconds(60), api: CoordinatorAPISettings? = nil) {
+                timerCheckInterval: Duration = .seconds(60), api: CoordinatorAPISettings? = nil,
+                retention: PlanningRetention? = nil) {
+        self.retention = retention
         self.rules = rules
         self.aftercareDays = aftercareDays
         self.profiles = profiles

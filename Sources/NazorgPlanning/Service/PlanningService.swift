@@ -40,7 +40,16 @@ public enum PlanningService {
             logger.warning("coordinator API and page not served: no caller file (--callers); they show personal data and never run open")
         }
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
-        return ServiceAssembly(name: "planning", endpoint: endpoint, services: tracing + [
+        var purger: [any Service] = []
+        if let retention = settings.retention {
+            // Only the SQLite store knows its tables; another store applies no retention yet.
+            guard let sqlite = store as? SQLitePlanningStore else {
+                throw ConfigurationError("planning's retention applies to its SQLite store only; run it with --retention none")
+            }
+            purger = [PlanningRetentionPurger(store: sqlite, retention: retention, interval: settings.retentionInterval,
+                                              logger: logger)]
+        }
+        return ServiceAssembly(name: "planning", endpoint: endpoint, services: tracing + purger + [
             ProducerLifecycleService(producer: producer, writes: { [Topics.planningCaseEvents, Topics.deadLetter].contains($0) }, logger: logger),
             OutboxRelayService(engine: engine, logger: logger),
             CaseClosureService(engine: engine, interval: settings.closureCheckInterval, logger: logger),

@@ -61,6 +61,8 @@ struct PlanningCommand: AsyncParsableCommand {
     var callers: String?
     @Option(help: "The coordinator API's contract, served at /openapi.yaml.")
     var openapi = "Contracts/openapi/planning.yaml"
+    @Option(help: "Retention schedule (YAML); planning applies its store periods (closed cases, handled event ids). \"none\": keep everything.")
+    var retention = "Contracts/retention/retention.yaml"
 
     func validate() throws {
         if let aftercareDays, !(1...3_650).contains(aftercareDays) {
@@ -83,7 +85,9 @@ struct PlanningCommand: AsyncParsableCommand {
         // A bad profiles file stops planning here, before anything runs.
         let settings = PlanningSettings(aftercareDays: aftercareDays ?? Planner.defaultAftercareDays,
                                         profiles: try profiles.map { try MunicipalityProfiles(contentsOf: $0, directory: directory) },
-                                        timerCheckInterval: .milliseconds(Int64(timerInterval * 1000)), api: api)
+                                        timerCheckInterval: .milliseconds(Int64(timerInterval * 1000)), api: api,
+                                        retention: retention == "none"
+                                            ? nil : try PlanningRetention(schedule: RetentionSchedule(contentsOf: retention)))
         let assembly = try PlanningService.make(options: common.serviceOptions(service: "planning", defaultPort: DefaultPort.planning),
                                                 directory: directory, logger: logger, settings: settings)
         try await runUntilSignalled([assembly], logger: logger)
