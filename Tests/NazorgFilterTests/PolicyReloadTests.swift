@@ -84,7 +84,12 @@ struct PolicyReloadTests {
                 $0.replacingOccurrences(of: "fields: [bsn, givenName, surname, municipality]",
                                         with: "fields: [bsn, givenName, surname, municipality, offence]")
             }
-            try await Task.sleep(for: .milliseconds(600))
+            // Once the watcher has looked at the broken directory and refused it, a task is
+            // still decided under the set in force.
+            let broken = try #require(PolicyDirectory.fingerprint(directory))
+            try await waitUntil("the watcher refused the broken directory", timeout: .seconds(60)) {
+                store.lastRefusedFingerprint == broken
+            }
             try await h.deliver(makeTask(.housing, partner: "woon-test", role: .housingCorporation, taskId: "task-3"),
                                 id: "assigned-3", to: engine)
             #expect(store.current.version == changed.policyVersion)

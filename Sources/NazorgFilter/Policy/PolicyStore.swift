@@ -11,6 +11,8 @@ public final class PolicyStore: Sendable {
     private struct State {
         var active: PolicySet
         var logged: Bool
+        /// The fingerprint of the last directory state the watcher refused.
+        var refused: String? = nil
     }
 
     private let state: Mutex<State>
@@ -26,7 +28,15 @@ public final class PolicyStore: Sendable {
 
     /// Puts `set` in force; its activation record was acknowledged.
     func activate(_ set: PolicySet) {
-        state.withLock { $0 = State(active: set, logged: true) }
+        state.withLock { $0 = State(active: set, logged: true, refused: $0.refused) }
+    }
+
+    /// The fingerprint (``PolicyDirectory/fingerprint(_:)``) of the last directory state that
+    /// did not validate and so changed nothing; nil after a valid one.
+    public var lastRefusedFingerprint: String? { state.withLock { $0.refused } }
+
+    func noteRefused(_ fingerprint: String?) {
+        state.withLock { $0.refused = fingerprint }
     }
 
     /// The set in force, once its activation is on the log.

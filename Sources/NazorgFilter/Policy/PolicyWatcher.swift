@@ -45,12 +45,14 @@ struct PolicyWatcher: Service {
                 read = try PolicyDirectory.read(inForce.path)
             } catch {
                 refused = fingerprint
+                store.noteRefused(fingerprint)
                 logger.error("policy change refused; the policies in force stay", metadata: [
                     "policy.version": .string(inForce.set.version), "error": .string(error.loggable),
                 ])
                 continue
             }
             refused = nil
+            store.noteRefused(nil)
             guard read.set.version != inForce.set.version else {
                 inForce = read
                 logger.info("policy files changed without changing a decision", metadata: [
