@@ -149,12 +149,24 @@ struct WholeChainTests {
             func reached(_ records: [ConsumerRecord]) throws -> [DisclosureLogged] {
                 // The log also holds the filter's PolicyActivated records.
                 try records.map { try ReceivedEvent(record: $0) }.filter { $0.envelope.type == .disclosureLogged }
-                    .map { try $0.decode(DisclosureLogged.self) }.filter(\.reachedPartner)
+                    .map { try $0.decode(DisclosureLogged.self) }.filter { $0.reachedPartner && $0.receiverRole != .rcnMonitoring }
             }
             let disclosures = try await readTopic(bootstrap, Topics.filterDisclosures) { try reached($0).count >= 2 }
             let logged = try reached(disclosures)
             #expect(Set(logged.map(\.receiverId)) == ["woon-e2e", "idbalie-e2e"])
             #expect(logged.count == 2)
+            // And one record per observation monitoring received.
+            // Each log record is written before its observation, so once the feed holds some,
+            // the log holds at least as many records to monitoring.
+            func toMonitoring(_ records: [ConsumerRecord]) throws -> [DisclosureLogged] {
+                try records.map { try ReceivedEvent(record: $0) }.filter { $0.envelope.type == .disclosureLogged }
+                    .map { try $0.decode(DisclosureLogged.self) }.filter { $0.receiverRole == .rcnMonitoring }
+            }
+            let observed = try await readTopic(bootstrap, Topics.monitoringFeed, atLeast: 1).count
+            let monitoringLog = try toMonitoring(try await readTopic(bootstrap, Topics.filterDisclosures) {
+                try toMonitoring($0).count >= observed
+            })
+            #expect(monitoringLog.allSatisfy { $0.legalBasis == .statistics && $0.disclosedEventType == .flowObserved })
 
             try await expectSubjectAccessReport(http: http, filterPort: ports["filter"]!, filterData: work.appendingPathComponent("filter"),
                                                 partners: partners)

@@ -42,7 +42,7 @@ struct BreachAndReplayTests {
         try await h.deliver(EscalationRaised(escalationId: "esc-2", caseId: otherCase, subjectId: testSubject, municipality: "GM0599",
                                              reason: .possibleDataBreach, raisedAt: raisedAt), id: "escalated-2")
 
-        let log = try await h.read(Topics.filterDisclosures, atLeast: 7)
+        let log = try await h.partnerLog(atLeast: 7)
         let breaches = try log.filter { $0.eventType == .breachRecorded }.map { try BreachRecorded.decodedJSON(Data($0.value)) }
         #expect(breaches.count == 2)
         let breach = try #require(breaches.first { $0.caseId == testCase })
@@ -81,7 +81,7 @@ struct BreachAndReplayTests {
         try await run(on: h.engine)
         try await run(on: h.engine(store: try FilterHarness.newStore()))
         let partner = try await h.partnerRecords("id-test", atLeast: 6)
-        let log = try await h.read(Topics.filterDisclosures, atLeast: 8)
+        let log = try await h.partnerLog(atLeast: 8)
         for records in [partner, log] {
             let ids = records.compactMap(\.eventId)
             #expect(ids.count == records.count && records.count % 2 == 0)
@@ -121,7 +121,7 @@ struct BreachAndReplayTests {
                                              reason: .possibleDataBreach, raisedAt: Date()), id: "b")
         let feed = try await h.read(Topics.monitoringFeed, atLeast: delivered + 5)
         #expect(feed.count == delivered + 5)
-        let written = feed + (try await h.read(Topics.filterDisclosures, atLeast: 5))
+        let written = feed + (try await h.partnerLog(atLeast: 5))
             + (try await h.partnerRecords("id-test", atLeast: 4))
         #expect(Set(written.compactMap(\.eventType)).isSuperset(of: [.flowObserved, .disclosureLogged, .breachRecorded,
                                                                      .taskOffered, .taskUpdated, .taskCancelled, .taskRetracted]))

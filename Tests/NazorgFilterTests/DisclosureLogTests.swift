@@ -7,7 +7,7 @@ import Testing
 @testable import NazorgFilter
 
 private func logRecords(_ h: FilterHarness, atLeast count: Int) async throws -> [DisclosureLogged] {
-    try await h.read(Topics.filterDisclosures, atLeast: count).filter { $0.eventType == .disclosureLogged }
+    try await h.partnerLog(atLeast: count).filter { $0.eventType == .disclosureLogged }
         .map { try ReceivedEvent(record: $0).decode(DisclosureLogged.self) }
 }
 
@@ -35,7 +35,7 @@ struct DisclosureLogTests {
                                          givenAt: Date()), id: "consent-debts")
         try await h.deliver(makeTask(.debts, partner: "schuld-test", role: .debtRelief), id: "assigned-debts")
         try await h.deliver(makeTask(.id, partner: "id-test", role: .civilAffairs), id: "assigned-id")
-        let records = try await h.read(Topics.filterDisclosures, atLeast: 5)
+        let records = try await h.partnerLog(atLeast: 5)
         let log = try records.map { try ReceivedEvent(record: $0).decode(DisclosureLogged.self) }
         #expect(log.map(\.receiverId) == ["woon-test", "woon-test", "no-policy", "schuld-test", "id-test"])
 
@@ -109,7 +109,7 @@ struct DisclosureLogTests {
                                         reason: .transferred, revisedAt: Date()), id: "revised-transfer", to: again)
         let replayed = try await logRecords(h, atLeast: 6)
         #expect(replayed.suffix(2).map(\.disclosureId) == log.prefix(2).map(\.disclosureId))
-        try expectSchemaConformance(try await h.read(Topics.filterDisclosures, atLeast: 6))
+        try expectSchemaConformance(try await h.partnerLog(atLeast: 6))
         await h.close()
     }
 

@@ -87,6 +87,28 @@ struct FilterHarness {
         try await readTopic(cluster.bootstrapServers, topic, atLeast: count, timeout: timeout)
     }
 
+    /// The disclosure log without monitoring's records (every input the monitoring policy
+    /// lets through adds one): partner disclosures, refusals, breaches and policy
+    /// activations, in log order, once at least `count` of them arrived.
+    func partnerLog(atLeast count: Int, timeout: Duration = .seconds(15)) async throws -> [ConsumerRecord] {
+        let records = try await readTopic(cluster.bootstrapServers, Topics.filterDisclosures, timeout: timeout) {
+            withoutMonitoring($0).count >= count
+        }
+        return withoutMonitoring(records)
+    }
+
+    /// The disclosure-log records of messages that reached a partner (disclosed or retracted),
+    /// once at least `count` are on the log.
+    func partnerDisclosures(atLeast count: Int, timeout: Duration = .seconds(15)) async throws -> [DisclosureLogged] {
+        func reached(_ records: [ConsumerRecord]) -> [DisclosureLogged] {
+            withoutMonitoring(records).filter { $0.eventType == .disclosureLogged }
+                .compactMap { try? DisclosureLogged.decodedJSON(Data($0.value)) }.filter(\.reachedPartner)
+        }
+        return reached(try await readTopic(cluster.bootstrapServers, Topics.filterDisclosures, timeout: timeout) {
+            reached($0).count >= count
+        })
+    }
+
     /// The records of a partner's topic, once at least `count` arrived.
     func partnerRecords(_ partner: String, atLeast count: Int) async throws -> [ConsumerRecord] {
         try await read(Topics.partnerTasks(partner), atLeast: count)
@@ -95,6 +117,16 @@ struct FilterHarness {
     func close() async {
         await producer.close()
         cluster.shutdown()
+    }
+}
+
+/// Disclosure-log records other than monitoring's.
+func withoutMonitoring(_ records: [ConsumerRecord]) -> [ConsumerRecord] {
+    records.filter { record in
+        guard record.eventType == .disclosureLogged, let logged = try? DisclosureLogged.decodedJSON(Data(record.value)) else {
+            return true
+        }
+        return logged.receiverRole != .rcnMonitoring
     }
 }
 

@@ -58,7 +58,7 @@ struct FilterTests {
         #expect(!text.contains(subject) && !text.contains(housing.caseId.uuidString.lowercased()))
 
         // The wait was logged as a refusal, the offer as a disclosure.
-        let log = try await h.read(Topics.filterDisclosures, atLeast: 2).map { try ReceivedEvent(record: $0).decode(DisclosureLogged.self) }
+        let log = try await h.partnerLog(atLeast: 2).map { try ReceivedEvent(record: $0).decode(DisclosureLogged.self) }
         #expect(log.map(\.status) == [.refused, .disclosed])
         let logged = try #require(log.last)
         #expect(logged.receiverId == "woon-test")
@@ -196,7 +196,7 @@ struct FilterTests {
         let traceB = try #require(b.headers.text(CloudEventHeader.traceparent).flatMap(TraceParent.init))
         #expect(traceA.traceID != trace.traceID && traceB.traceID != trace.traceID && traceA.traceID != traceB.traceID)
         #expect(a.key != b.key)
-        let log = try await h.read(Topics.filterDisclosures, atLeast: 2)
+        let log = try await h.partnerLog(atLeast: 2)
         let logged = try log.map { try ReceivedEvent(record: $0).decode(DisclosureLogged.self) }
         #expect(Set(logged.compactMap(\.partnerTraceId)) == [traceA.traceID, traceB.traceID])
         #expect(logged.allSatisfy { $0.traceId == trace.traceID })
@@ -262,7 +262,7 @@ struct FilterTests {
             #expect(try await h.read(Topics.partnerTasks("id-test"), atLeast: 0, timeout: .seconds(3)).isEmpty)
             try h.cluster.setTopicError(Topics.filterDisclosures, 0)
             let offers = try await h.read(Topics.partnerTasks("id-test"), atLeast: 30)
-            let logged = try await h.read(Topics.filterDisclosures, atLeast: 30)
+            let logged = try await h.partnerLog(atLeast: 30)
             let offered = try Set(offers.map { try TaskOffered.decodedJSON(Data($0.value)).taskId })
             let disclosed = try Set(logged.map { try DisclosureLogged.decodedJSON(Data($0.value)).sourceEventId })
             #expect(offered == Set((0..<30).map { "task-\($0)" }))

@@ -53,6 +53,24 @@ struct MonitoringPolicyTests {
             #expect(record.key.map { String(decoding: $0, as: UTF8.self) } == keys.subject(testSubject))
         }
         try expectSchemaConformance(feed)
+
+        // Each observation has its disclosure-log record, as a partner's message has: to
+        // rcn-monitoring, on statistics, naming the fields sent and how they were changed.
+        let log = try await readTopic(h.cluster.bootstrapServers, Topics.filterDisclosures) {
+            $0.filter { withoutMonitoring([$0]).isEmpty }.count >= 2
+        }
+        let monitoring = try log.filter { withoutMonitoring([$0]).isEmpty }.map { try DisclosureLogged.decodedJSON(Data($0.value)) }
+        #expect(monitoring.map(\.sourceEventId) == ["assigned-id", "status-accepted"])
+        for (logged, record) in zip(monitoring, feed) {
+            #expect(logged.receiverId == "rcn-monitoring" && logged.legalBasis == .statistics && logged.status == .disclosed)
+            #expect(logged.disclosedEventType == .flowObserved && logged.subjectId == testSubject)
+            #expect(logged.processingActivityId == narrow.processingActivityId && logged.policyVersion != nil)
+            #expect(!logged.disclosedFields.contains("partnerId") && logged.disclosedFields.contains("taskId"))
+            #expect(logged.transformations?["subjectId"] == .pseudonymise && logged.transformations?["taskId"] == .pseudonymise)
+            #expect(logged.transformations?["domain"] == nil)
+            #expect(logged.partnerTraceId == (try ReceivedEvent(record: record).envelope.traceparent.traceID))
+        }
+        try expectSchemaConformance(log)
         await h.close()
     }
 
@@ -64,6 +82,8 @@ struct MonitoringPolicyTests {
         try await h.deliver(makeTask(.id, partner: "id-test", role: .civilAffairs), id: "assigned-id", to: engine)
         #expect(try await h.partnerRecords("id-test", atLeast: 1).count == 1)
         #expect(try await h.read(Topics.monitoringFeed, atLeast: 0, timeout: .seconds(2)).isEmpty)
+        let log = try await h.read(Topics.filterDisclosures, atLeast: 1)
+        #expect(withoutMonitoring(log).count == log.count, "no disclosure to monitoring is logged without its policy")
         await h.close()
     }
 

@@ -50,8 +50,7 @@ struct RegieEventTests {
         let update = try TaskUpdated.decodedJSON(Data(social[1].value))
         #expect(update.taskType == .measure && update.measure == .benefitRevival && update.urgent)
 
-        let logged = try await h.read(Topics.filterDisclosures, atLeast: 3).map { try DisclosureLogged.decodedJSON(Data($0.value)) }
-            .filter(\.reachedPartner)
+        let logged = try await h.partnerDisclosures(atLeast: 3)
         #expect(logged.count == 3 && logged.allSatisfy { $0.disclosedFields.contains("measure") })
         await h.close()
     }

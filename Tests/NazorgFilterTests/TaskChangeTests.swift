@@ -48,7 +48,7 @@ struct TaskChangeTests {
         #expect(update.updateId == DeterministicID.string("update", "revised-id", "id-test"))
         // Same per-partner key as the offer: one partition, in order.
         #expect(records.last?.key == records.first?.key)
-        let log = try await h.read(Topics.filterDisclosures, atLeast: 2).map { try DisclosureLogged.decodedJSON(Data($0.value)) }
+        let log = try await h.partnerLog(atLeast: 2).map { try DisclosureLogged.decodedJSON(Data($0.value)) }
         let logged = try #require(log.first { $0.sourceEventId == "revised-id" })
         #expect(logged.sourceEventType == .taskRevised && logged.disclosedEventType == .taskUpdated)
         #expect(logged.disclosedFields.contains("deadline") && logged.disclosedFields.contains("subject.bsn"))
@@ -124,7 +124,7 @@ struct TaskChangeTests {
         let records = try await h.partnerRecords("woon-test", atLeast: 1)
         #expect(try records.map { try TaskOffered.decodedJSON(Data($0.value)).taskId } == ["task-marker"])
         // The parked task was refused while it waited; only the marker reached the partner.
-        let log = try await h.read(Topics.filterDisclosures, atLeast: 2).map { try DisclosureLogged.decodedJSON(Data($0.value)) }
+        let log = try await h.partnerLog(atLeast: 2).map { try DisclosureLogged.decodedJSON(Data($0.value)) }
         #expect(log.filter(\.reachedPartner).map(\.sourceEventId) == ["assigned-marker"])
         #expect(log.filter { !$0.reachedPartner }.map(\.refusalReason) == [.noConsent])
         await h.close()
@@ -145,7 +145,7 @@ struct TaskChangeTests {
             #expect(!retraction.text.contains(sentinel), "the retraction carries data")
         }
         #expect(retraction.headers.text(CloudEventHeader.subject) == nil)
-        let log = try await h.read(Topics.filterDisclosures, atLeast: 2).map { try DisclosureLogged.decodedJSON(Data($0.value)) }
+        let log = try await h.partnerLog(atLeast: 2).map { try DisclosureLogged.decodedJSON(Data($0.value)) }
         let logged = try #require(log.first { $0.sourceEventId == "withdrawn-id" })
         #expect(logged.disclosedEventType == .taskRetracted && logged.sourceEventType == .taskWithdrawn)
         #expect(logged.disclosedFields == ["taskId", "deletionRequested"])

@@ -37,7 +37,7 @@ struct TaskContentTests {
         for foreign in [sentinelRemark, "addiction", "above-20000", "job-offer", "residence-document"] {
             #expect(!record.text.contains(foreign), "content of another basisvoorwaarde or the remark reached the partner")
         }
-        let logged = try DisclosureLogged.decodedJSON(Data(try #require(try await h.read(Topics.filterDisclosures, atLeast: 1).first).value))
+        let logged = try DisclosureLogged.decodedJSON(Data(try #require(try await h.partnerLog(atLeast: 1).first).value))
         #expect(logged.disclosedFields.contains("details.housing") && !logged.disclosedFields.contains("remark"))
         #expect(logged.disclosedEventType == .taskOffered)
         await h.close()

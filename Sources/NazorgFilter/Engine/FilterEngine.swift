@@ -86,46 +86,46 @@ public struct FilterEngine: BatchEventHandler {
                 throw PoisonEvent(reason: "invalid-payload", detail: "the \(type.rawValue) body does not match its schema")
             }
             effect.scopes = SubjectScope.named(by: notice)
-            try observe(into: &out, FlowObserved(observing: notice, type: type), envelope)
+            try observe(into: &out, &effect, FlowObserved(observing: notice, type: type), envelope)
         case .taskAssigned:
             let task = try event.decode(TaskAssigned.self)
             try await traceDecision(partnerId: task.partnerId, role: task.partnerRole, sourceEventId: envelope.id, trace: trace) {
                 try await offer(task, sourceEventId: envelope.id, trace: trace, into: &out, &effect)
             }
-            try observe(into: &out, FlowObserved(observing: task), envelope)
+            try observe(into: &out, &effect, FlowObserved(observing: task), envelope)
         case .taskRevised:
             let revision = try event.decode(TaskRevised.self)
             try await traceDecision(partnerId: revision.partnerId, role: revision.partnerRole, sourceEventId: envelope.id,
                                     trace: trace) {
                 try await revise(revision, sourceEventId: envelope.id, trace: trace, into: &out, &effect)
             }
-            try observe(into: &out, FlowObserved(observing: revision), envelope)
+            try observe(into: &out, &effect, FlowObserved(observing: revision), envelope)
         case .taskWithdrawn:
             let withdrawn = try event.decode(TaskWithdrawn.self)
             try await traceDecision(partnerId: withdrawn.partnerId, role: withdrawn.partnerRole, sourceEventId: envelope.id,
                                     trace: trace) {
                 try await withdraw(withdrawn, sourceEventId: envelope.id, trace: trace, into: &out, &effect)
             }
-            try observe(into: &out, FlowObserved(observing: withdrawn), envelope)
+            try observe(into: &out, &effect, FlowObserved(observing: withdrawn), envelope)
         case .escalationRaised:
             let escalation = try event.decode(EscalationRaised.self)
             if escalation.reason == .possibleDataBreach {
                 try await recordBreach(escalation, envelope: envelope, into: &out)
             }
-            try observe(into: &out, FlowObserved(observing: escalation), envelope)
+            try observe(into: &out, &effect, FlowObserved(observing: escalation), envelope)
         case .cooperationRecorded:
             let recorded = try event.decode(CooperationRecorded.self)
             try await record(recorded, envelope: envelope, into: &out, &effect)
-            try observe(into: &out, FlowObserved(observing: recorded), envelope)
+            try observe(into: &out, &effect, FlowObserved(observing: recorded), envelope)
         case .escalationUpdated:
-            try observe(into: &out, FlowObserved(observing: try event.decode(EscalationUpdated.self)), envelope)
+            try observe(into: &out, &effect, FlowObserved(observing: try event.decode(EscalationUpdated.self)), envelope)
         case .caseOpened, .taskStatusChanged, .caseClosed, .releaseDayRecorded, .caseHandedOver:
             let observation = try FlowObserved(observingCaseEvent: event)
             if let caseId = observation.caseId, envelope.type == .caseOpened || envelope.type == .caseClosed {
                 effect.caseLives.append(CaseLife(subjectId: observation.subjectId, caseId: caseId,
                                                  closedAt: envelope.type == .caseClosed ? envelope.time : nil))
             }
-            try observe(into: &out, observation, envelope)
+            try observe(into: &out, &effect, observation, envelope)
         case .consentGiven:
             // The order in which statements arrive decides, never a time inside them: one
             // partition per person keeps a person's statements in the order intake took them.
@@ -283,8 +283,10 @@ public struct FilterEngine: BatchEventHandler {
 
     /// Stages monitoring's view of an event, as the rcn-monitoring policy lets it see it: its
     /// fields only, identifiers and trace under monitoring's own key (``MonitoringIdentifiers``),
-    /// so nothing on the feed joins with a partner's records or the hub's. No policy: nothing.
-    private func observe(into out: inout StagedRecords, _ observation: FlowObserved, _ envelope: EventEnvelope) throws {
+    /// so nothing on the feed joins with a partner's records or the hub's; its disclosure-log
+    /// record first, as for a partner. No policy: nothing.
+    private func observe(into out: inout StagedRecords, _ effect: inout Effect, _ observation: FlowObserved,
+                         _ envelope: EventEnvelope) throws {
         guard let policy = policies.monitoring else { return }
         var observation = observation
         observation.observationId = envelope.id
@@ -293,6 +295,20 @@ public struct FilterEngine: BatchEventHandler {
         let view = policy.view(of: observation, keys: keys)
         let (publisher, time) = (self.publisher, envelope.time)
         let trace = keys.trace(forObservationOf: envelope.id, sampled: envelope.traceparent.sampled)
+        let internalTrace = envelope.traceparent.child()
+        let disclosed = MonitoringPolicy.disclosure(of: view)
+        let logged = DisclosureLogged(
+            disclosureId: DeterministicID.string("monitoring-disclosure", envelope.id), traceId: envelope.traceparent.traceID,
+            partnerTraceId: trace.traceID, spanId: internalTrace.spanID, processingActivityId: policy.processingActivityId,
+            legalBasis: policy.legalBasis, policyVersion: policies.version, status: .disclosed, subjectId: observation.subjectId,
+            receiverId: MonitoringPolicy.receiverId, receiverRole: .rcnMonitoring, sourceEventId: envelope.id,
+            sourceEventType: envelope.type, disclosedEventType: .flowObserved, disclosedFields: disclosed.fields,
+            transformations: disclosed.transformations, disclosedAt: Date())
+        out.writeFirst(topic: Topics.filterDisclosures) { [logged] in
+            try publisher.record(logged, topic: Topics.filterDisclosures, key: logged.subjectId, id: logged.disclosureId,
+                                 subject: logged.subjectId, trace: internalTrace, time: time)
+        }
+        effect.disclosed.append((MonitoringPolicy.receiverId, policy.legalBasis.rawValue))
         out.write(topic: Topics.monitoringFeed) { [view] in
             try publisher.record(view, topic: Topics.monitoringFeed, key: view.subjectId, id: view.observationId,
                                  subject: view.subjectId, trace: trace, time: time)

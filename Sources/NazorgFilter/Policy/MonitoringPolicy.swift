@@ -30,6 +30,9 @@ public struct MonitoringPolicy: Sendable, Equatable {
         case pass, pseudonymise
     }
 
+    /// Who the disclosure log names as monitoring's receiver.
+    public static let receiverId = "rcn-monitoring"
+
     /// Fields that identify something the hub and partners also know: never passed.
     public static let identifiers: Set<Field> = [.subjectId, .caseId, .taskId, .escalationId]
 
@@ -85,6 +88,27 @@ public struct MonitoringPolicy: Sendable, Equatable {
             coverage: allowed(.coverage) ? observation.coverage : nil,
             toMunicipality: allowed(.toMunicipality) ? observation.toMunicipality : nil,
             occurredAt: observation.occurredAt)
+    }
+}
+
+extension MonitoringPolicy {
+    /// The fields a monitoring record carries, as the disclosure log names them, and how
+    /// each was changed on the way (the identifiers: pseudonymised).
+    static func disclosure(of view: FlowObserved) -> (fields: [String], transformations: [String: DisclosureLogged.Transformation]) {
+        let present: [(Field, Bool)] = [
+            (.caseId, view.caseId != nil), (.taskId, view.taskId != nil), (.escalationId, view.escalationId != nil),
+            (.municipality, view.municipality != nil), (.toMunicipality, view.toMunicipality != nil),
+            (.domain, view.domain != nil), (.partnerId, view.partnerId != nil), (.status, view.status != nil),
+            (.reason, view.reason != nil), (.escalationStatus, view.escalationStatus != nil),
+            (.cooperation, view.cooperation != nil), (.withdrawalReason, view.withdrawalReason != nil),
+            (.releaseType, view.releaseType != nil), (.unannounced, view.unannounced != nil), (.coverage, view.coverage != nil),
+        ]
+        let fields = ["observationId", "sourceEventType", "subjectId"] + present.filter(\.1).map(\.0.rawValue) + ["occurredAt"]
+        var transformations: [String: DisclosureLogged.Transformation] = ["observationId": .pseudonymise, "subjectId": .pseudonymise]
+        for (field, isPresent) in present where isPresent && identifiers.contains(field) {
+            transformations[field.rawValue] = .pseudonymise
+        }
+        return (fields, transformations)
     }
 }
 

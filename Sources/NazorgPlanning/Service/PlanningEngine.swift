@@ -108,8 +108,9 @@ public struct PlanningEngine: BatchEventHandler {
             }
         } else if envelope.type == .disclosureLogged {
             let logged = try event.decode(DisclosureLogged.self)
-            // A refusal reached no partner: the case's disclosures list what partners received.
-            guard logged.reachedPartner else { return nil }
+            // A refusal reached no partner, and monitoring is no partner of the case: the
+            // case's disclosures list what its partners received.
+            guard logged.reachedPartner, logged.receiverRole != .rcnMonitoring else { return nil }
             let record = DisclosureRecord(disclosureId: logged.disclosureId, subjectId: logged.subjectId,
                                           receiverId: logged.receiverId, receiverRole: logged.receiverRole,
                                           sourceEventId: logged.sourceEventId, disclosedEventType: logged.disclosedEventType,
