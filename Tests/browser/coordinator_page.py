@@ -79,11 +79,26 @@ class Coordinator:
 
     def submit(self, form) -> None:
         """Submits a form and waits for the page that the redirect leads to."""
-        from selenium.webdriver.support import expected_conditions
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 
         old = self.driver.find_element("tag name", "html")
         form.find_element("css selector", "button[type=submit]").click()
-        self.wait.until(expected_conditions.staleness_of(old))
+
+        def replaced(_driver) -> bool:
+            # While the next page loads, ChromeDriver may answer a look at the old page's node
+            # with "Node with given id does not belong to the document" rather than a stale
+            # reference; both mean the old page is gone.
+            try:
+                old.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+
+        self.wait.until(replaced)
 
     def message(self) -> str:
         return self.find("#melding", "the message after the action").text
