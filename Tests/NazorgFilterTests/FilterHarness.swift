@@ -146,9 +146,14 @@ func expectSchemaConformance(_ records: [ConsumerRecord], sourceLocation: Source
         let type = try #require(record.eventType, sourceLocation: sourceLocation)
         try Data(record.value).write(to: out.appendingPathComponent("\(type.rawValue)-\(index).json"))
     }
+    try expectContractsValidate(["events", out.path], sourceLocation: sourceLocation)
+}
+
+/// Runs Tests/contracts/validate.py with `arguments` and expects it to pass.
+func expectContractsValidate(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", filterRoot.appendingPathComponent("Tests/contracts/validate.py").path, "events", out.path]
+    process.arguments = ["python3", filterRoot.appendingPathComponent("Tests/contracts/validate.py").path] + arguments
     let pipe = Pipe()
     process.standardOutput = pipe
     try process.run()

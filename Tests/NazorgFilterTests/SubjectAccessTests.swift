@@ -101,16 +101,7 @@ private func expectContractConformance(_ body: ByteBuffer, sourceLocation: Sourc
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("access-report-\(UUID().uuidString).json")
     try Data(buffer: body).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", filterRoot.appendingPathComponent("Tests/contracts/validate.py").path, "response", "consents",
-                         "SubjectAccessReport", file.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(output)", sourceLocation: sourceLocation)
+    try expectContractsValidate(["response", "consents", "SubjectAccessReport", file.path], sourceLocation: sourceLocation)
 }
 
 @Suite("Subject access (art. 15): every disclosure about a person, for their desk or coordinator", .serialized)

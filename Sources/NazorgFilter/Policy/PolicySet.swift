@@ -124,17 +124,8 @@ public struct PolicySet: Sendable {
             var eventTypes: [String]
             var observations: [String: String]
         }
-        if let tree = try? Yams.load(yaml: yaml) as? [String: Any] {
-            let known: Set<String> = ["role", "processingActivity", "legalBasis", "eventTypes", "observations"]
-            if let key = tree.keys.filter({ !known.contains($0) }).sorted().first {
-                throw ConfigurationError("policy \(name) has unknown key '\(key)'; the rcn-monitoring policy has "
-                                         + known.sorted().joined(separator: ", "))
-            }
-            if let activity = tree["processingActivity"] as? [String: Any],
-               let key = activity.keys.filter({ $0 != "id" && $0 != "purpose" }).sorted().first {
-                throw ConfigurationError("policy \(name) has unknown key 'processingActivity.\(key)'; it has id and purpose")
-            }
-        }
+        try refuseUnknownKeys(yaml, known: ["role", "processingActivity", "legalBasis", "eventTypes", "observations"],
+                              shape: "the rcn-monitoring policy", name: name)
         let document: Document
         do {
             document = try YAMLDecoder().decode(Document.self, from: yaml)
@@ -183,18 +174,9 @@ public struct PolicySet: Sendable {
             var deadline: String?
         }
         // A misspelt key must not be ignored: `remark:` for `remarks:` would quietly decide otherwise.
-        if let tree = try? Yams.load(yaml: yaml) as? [String: Any] {
-            let known: Set<String> = ["role", "processingActivity", "legalBasis", "eventTypes", "fields", "details",
-                                      "remarks", "deadline"]
-            if let key = tree.keys.filter({ !known.contains($0) }).sorted().first {
-                throw ConfigurationError("policy \(name) has unknown key '\(key)'; a policy has "
-                                         + known.sorted().joined(separator: ", "))
-            }
-            if let activity = tree["processingActivity"] as? [String: Any],
-               let key = activity.keys.filter({ $0 != "id" && $0 != "purpose" }).sorted().first {
-                throw ConfigurationError("policy \(name) has unknown key 'processingActivity.\(key)'; it has id and purpose")
-            }
-        }
+        try refuseUnknownKeys(yaml, known: ["role", "processingActivity", "legalBasis", "eventTypes", "fields", "details",
+                                            "remarks", "deadline"],
+                              shape: "a policy", name: name)
         let document: Document
         do {
             document = try YAMLDecoder().decode(Document.self, from: yaml)
@@ -249,6 +231,19 @@ public struct PolicySet: Sendable {
                                      fields: fields, details: details, remarks: remarks, deadline: deadline)
         } catch let error as ConfigurationError {
             throw ConfigurationError("policy \(name): \(error.message)")
+        }
+    }
+
+    /// Refuses a key the policy shape does not have, at the top or in `processingActivity`.
+    private static func refuseUnknownKeys(_ yaml: String, known: Set<String>, shape: String, name: String) throws {
+        guard let tree = try? Yams.load(yaml: yaml) as? [String: Any] else { return }
+        if let key = tree.keys.filter({ !known.contains($0) }).sorted().first {
+            throw ConfigurationError("policy \(name) has unknown key '\(key)'; \(shape) has "
+                                     + known.sorted().joined(separator: ", "))
+        }
+        if let activity = tree["processingActivity"] as? [String: Any],
+           let key = activity.keys.filter({ $0 != "id" && $0 != "purpose" }).sorted().first {
+            throw ConfigurationError("policy \(name) has unknown key 'processingActivity.\(key)'; it has id and purpose")
         }
     }
 
