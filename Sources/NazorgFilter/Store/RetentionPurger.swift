@@ -53,17 +53,8 @@ struct RetentionPurger: Service {
     }
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await purge()
-            } catch {
-                logger.warning("retention not applied yet; retrying at the next pass", metadata: ["error": .string(error.loggable)])
-            }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
+        await repeatUntilShutdown(every: interval, logger: logger, failure: "retention not applied yet; retrying at the next pass") {
+            try await purge()
         }
     }
 }

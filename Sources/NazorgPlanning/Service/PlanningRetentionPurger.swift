@@ -29,23 +29,14 @@ struct PlanningRetentionPurger: Service {
     let logger: Logger
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let now = Date()
-                let purged = try await store.purge(closedBefore: retention.cases.cutoff(now: now),
-                                                   processedBefore: retention.processedEvents.cutoff(now: now))
-                if purged.cases > 0 || purged.events > 0 {
-                    logger.info("retention applied to planning's store", metadata: [
-                        "retention.cases_erased": "\(purged.cases)", "retention.events_forgotten": "\(purged.events)",
-                    ])
-                }
-            } catch {
-                logger.warning("retention not applied yet; retrying at the next pass", metadata: ["error": .string(error.loggable)])
-            }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
+        await repeatUntilShutdown(every: interval, logger: logger, failure: "retention not applied yet; retrying at the next pass") {
+            let now = Date()
+            let purged = try await store.purge(closedBefore: retention.cases.cutoff(now: now),
+                                               processedBefore: retention.processedEvents.cutoff(now: now))
+            if purged.cases > 0 || purged.events > 0 {
+                logger.info("retention applied to planning's store", metadata: [
+                    "retention.cases_erased": "\(purged.cases)", "retention.events_forgotten": "\(purged.events)",
+                ])
             }
         }
     }
