@@ -56,7 +56,7 @@ public enum AdaptersService {
                             logger: Logger) throws -> ServiceAssembly {
         let (tracer, tracing) = try options.makeTracer(for: "adapters", logger: logger)
         let producer = try KafkaProducer(configuration: options.kafka, logger: logger)
-        let publisher = EventPublisher(producer: producer, source: source)
+        let publisher = options.publisher(producer, source: source)
         let deadLetters = DeadLetterWriter(producer: producer, service: "adapters")
         var services: [any Service] = tracing + [ProducerLifecycleService(producer: producer, writes: { [Topics.partnerStatus, Topics.deadLetter].contains($0) }, logger: logger)]
 
@@ -80,7 +80,7 @@ public enum AdaptersService {
             services.append(EventConsumerService(name: "adapters.\(partner.id)", consumer: consumer, deadLetters: deadLetters,
                                                  logger: logger, maxAttempts: settings.maxAttempts, commitEvery: 1,
                                                  afterDeadLetter: handler.deadLettered, tracer: tracer.forPartner(partner.id),
-                                                 handler: handler.handle))
+                                                 keys: options.subjectKeys, handler: handler.handle))
         }
 
         let router = Router()

@@ -35,7 +35,7 @@ public enum FilterService {
             options: ConsumerOptions(groupID: options.group("filter"),
                                      topics: [Topics.planningCaseEvents, Topics.consentEvents, Topics.intakeNotices]),
             logger: logger)
-        let publisher = EventPublisher(producer: producer, source: source)
+        let publisher = options.publisher(producer, source: source)
         let policyStore = PolicyStore(policies.set, logged: false)
         let engine = FilterEngine(policyStore: policyStore, store: store, publisher: publisher, partnerIDs: partnerIDs,
                                   logger: logger, tracer: tracer)
@@ -56,7 +56,8 @@ public enum FilterService {
             ParkedTaskReporter(engine: engine, grace: consentGrace, logger: logger),
             EventConsumerService(name: "filter", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "filter"),
-                                 logger: logger, afterDeadLetter: engine.deadLettered, tracer: tracer, handler: engine),
+                                 logger: logger, afterDeadLetter: engine.deadLettered, tracer: tracer,
+                                 keys: options.subjectKeys, handler: engine),
             endpoint.application(router: router, name: "nazorg-filter", logger: logger, service: "filter", tracer: tracer),
         ])
     }

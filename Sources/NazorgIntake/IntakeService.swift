@@ -32,7 +32,7 @@ public enum IntakeService {
         let (tracer, tracing) = try options.makeTracer(for: "intake", logger: logger)
         let store = try SQLiteNoticeStore(path: options.dataFile(storeFile))
         let producer = try KafkaProducer(configuration: kafka, logger: logger)
-        let publisher = EventPublisher(producer: producer, source: source)
+        let publisher = options.publisher(producer, source: source)
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
         if options.callers == nil { logger.warning("intake API runs without authentication: every caller may submit") }

@@ -86,7 +86,7 @@ public struct WebhookDeliverer: Sendable {
         for (name, value) in Self.headers(for: event, idempotencyKey: idempotencyKey, trace: span.trace) {
             request.headers.add(name: name, value: value)
         }
-        request.body = .bytes(ByteBuffer(bytes: event.record.value))
+        request.body = .bytes(ByteBuffer(bytes: event.body))
 
         let start = ContinuousClock.now
         let response: HTTPClientResponse

@@ -214,17 +214,17 @@ struct PartnerDisclosure: Sendable {
         let topic = Topics.partnerTasks(partnerId)
         switch message {
         case .offered(let offer):
-            return try publisher.record(offer, topic: topic, key: partnerSubjectId, id: offer.offerId, subject: nil,
+            return try publisher.record(offer, topic: topic, key: partnerSubjectId, id: offer.offerId, subject: nil, sealedFor: logged.subjectId,
                                         trace: partnerTrace, time: now)
         case .updated(let update):
-            return try publisher.record(update, topic: topic, key: partnerSubjectId, id: update.updateId, subject: nil,
+            return try publisher.record(update, topic: topic, key: partnerSubjectId, id: update.updateId, subject: nil, sealedFor: logged.subjectId,
                                         trace: partnerTrace, time: now)
         case .cancelled(let cancellation):
             return try publisher.record(cancellation, topic: topic, key: partnerSubjectId, id: cancellation.cancellationId,
-                                        subject: nil, trace: partnerTrace, time: now)
+                                        subject: nil, sealedFor: logged.subjectId, trace: partnerTrace, time: now)
         case .retracted(let retraction):
             return try publisher.record(retraction, topic: topic, key: partnerSubjectId, id: retraction.retractionId,
-                                        subject: nil, trace: partnerTrace, time: now)
+                                        subject: nil, sealedFor: logged.subjectId, trace: partnerTrace, time: now)
         }
     }
 }

@@ -81,7 +81,7 @@ public struct FilterEngine: BatchEventHandler {
         case let type where type.isIntakeNotice:
             let notice: IntakeNotice
             do {
-                notice = try IntakeNotice.decode(from: Data(event.record.value), eventType: type)
+                notice = try IntakeNotice.decode(from: Data(event.body), eventType: type)
             } catch {
                 throw PoisonEvent(reason: "invalid-payload", detail: "the \(type.rawValue) body does not match its schema")
             }

@@ -89,7 +89,7 @@ public struct PlanningEngine: BatchEventHandler {
         if envelope.type.isIntakeNotice {
             let notice: IntakeNotice
             do {
-                notice = try IntakeNotice.decode(from: Data(event.record.value), eventType: envelope.type)
+                notice = try IntakeNotice.decode(from: Data(event.body), eventType: envelope.type)
             } catch {
                 throw PoisonEvent(reason: "invalid-payload", detail: "the \(envelope.type.rawValue) body does not match its schema")
             }
@@ -179,8 +179,8 @@ public struct PlanningEngine: BatchEventHandler {
         while true {
             let pending = try await store.pendingOutbox(limit: 5_000)
             guard !pending.isEmpty else { return }
-            let records = pending.map { event in
-                publisher.record(encoded: event.payload, type: event.type, topic: event.topic, key: event.key, id: event.eventId,
+            let records = try pending.map { event in
+                try publisher.record(encoded: event.payload, type: event.type, topic: event.topic, key: event.key, id: event.eventId,
                                  subject: event.subject, trace: TraceParent(event.traceparent) ?? .random(), time: event.time)
             }
             try await publisher.publish(records)

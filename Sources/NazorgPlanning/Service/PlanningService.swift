@@ -28,14 +28,14 @@ public enum PlanningService {
         let planner = settings.profiles.map { Planner(directory: directory, profiles: $0) }
             ?? Planner(directory: directory, rules: settings.rules, aftercareDays: settings.aftercareDays)
         let engine = PlanningEngine(store: store, planner: planner,
-                                    publisher: EventPublisher(producer: producer, source: source), logger: logger,
+                                    publisher: options.publisher(producer, source: source), logger: logger,
                                     appliesBatches: !tracer.isEnabled)
         let router = Router()
         HealthRoutes.add(to: router) { await producer.isConnected() }
         if let api = settings.api {
             let desk = PlanningCoordinatorDesk(store: store, engine: engine, directory: directory, now: Date.init)
             CoordinatorHTTP.add(to: router, desk: desk, settings: api, directory: directory,
-                                viewLog: KafkaCaseViewLog(publisher: EventPublisher(producer: producer, source: source)), logger: logger)
+                                viewLog: KafkaCaseViewLog(publisher: options.publisher(producer, source: source)), logger: logger)
         } else {
             logger.warning("coordinator API and page not served: no caller file (--callers); they show personal data and never run open")
         }
@@ -56,7 +56,7 @@ public enum PlanningService {
             TimerService(engine: engine, interval: settings.timerCheckInterval, logger: logger),
             EventConsumerService(name: "planning", consumer: consumer,
                                  deadLetters: DeadLetterWriter(producer: producer, service: "planning"),
-                                 logger: logger, tracer: tracer, handler: engine),
+                                 logger: logger, tracer: tracer, keys: options.subjectKeys, handler: engine),
             endpoint.application(router: router, name: "nazorg-planning", logger: logger, tracer: tracer),
         ])
     }

@@ -20,10 +20,15 @@ public struct ServiceOptions: Sendable {
     public var httpTimeouts: HTTPServerTimeouts
     /// Whether and where the service exports spans (off by default).
     public var traces: TracingConfiguration
+    /// The data keys that seal personal members on the hub's topics (``SubjectSealing``),
+    /// shared by every service of one hub; nil leaves them readable.
+    public var subjectKeys: SubjectKeyStore?
 
     public init(kafka: KafkaConfiguration, host: String = "127.0.0.1", port: Int, dataDirectory: String = "data",
                 groupPrefix: String = "nazorg", callers: CallerTokens? = nil,
-                httpTimeouts: HTTPServerTimeouts = HTTPServerTimeouts(), traces: TracingConfiguration = .off) {
+                httpTimeouts: HTTPServerTimeouts = HTTPServerTimeouts(), traces: TracingConfiguration = .off,
+                subjectKeys: SubjectKeyStore? = nil) {
+        self.subjectKeys = subjectKeys
         self.traces = traces
         self.callers = callers
         self.httpTimeouts = httpTimeouts
@@ -45,6 +50,11 @@ public struct ServiceOptions: Sendable {
     public func makeTracer(for service: String, logger: Logger) throws -> (tracer: HubTracer, services: [any Service]) {
         let (tracer, exporter) = try HubTracer.make(traces, service: service, logger: logger)
         return (tracer, exporter.map { [$0] } ?? [])
+    }
+
+    /// A publisher for this service that seals what the options say.
+    public func publisher(_ producer: KafkaProducer, source: String) -> EventPublisher {
+        EventPublisher(producer: producer, source: source, sealing: subjectKeys.map(SubjectSealing.init))
     }
 
     /// The consumer group of one service.

@@ -75,6 +75,9 @@ public struct EventDecodingError: Error, Sendable, CustomStringConvertible {
         case unknownType = "unknown-type"
         case unexpectedType = "unexpected-type"
         case invalidPayload = "invalid-payload"
+        /// Sealed members that do not open: altered, moved, or sealed under a key this
+        /// service's key store does not hold.
+        case unreadableSealed = "unreadable-sealed"
     }
 
     public let reason: Reason
@@ -88,15 +91,28 @@ public struct EventDecodingError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(reason.rawValue): \(message)" }
 }
 
-/// An event read from Kafka: its envelope, its raw JSON body, and where it was read.
+/// An event read from Kafka: its envelope, its JSON body, and where it was read.
 public struct ReceivedEvent: Sendable {
     public let envelope: EventEnvelope
+    /// The record as it was read; a dead letter keeps it so (sealed members stay sealed).
     public let record: ConsumerRecord
+    /// The JSON body: the record's value, with sealed members opened (``SubjectSealing``).
+    public let body: [UInt8]
 
     public init(record: ConsumerRecord) throws(EventDecodingError) {
         self.record = record
         self.envelope = try EventEnvelope(headers: record.headers)
+        self.body = record.value
     }
+
+    init(envelope: EventEnvelope, record: ConsumerRecord, body: [UInt8]) {
+        self.envelope = envelope
+        self.record = record
+        self.body = body
+    }
+
+    /// This event with its body opened.
+    func opened(_ body: [UInt8]) -> ReceivedEvent { ReceivedEvent(envelope: envelope, record: record, body: body) }
 
     /// Decodes the body as `P`; the envelope's type must be `P`'s.
     public func decode<P: EventPayload>(_ type: P.Type) throws(EventDecodingError) -> P {
@@ -104,7 +120,7 @@ public struct ReceivedEvent: Sendable {
             throw EventDecodingError(.unexpectedType, "expected \(P.eventType.rawValue), got \(envelope.type.rawValue)")
         }
         do {
-            return try P.decodedJSON(Data(record.value))
+            return try P.decodedJSON(Data(body))
         } catch {
             throw EventDecodingError(.invalidPayload, "the \(P.eventType.rawValue) body does not match its schema (\(Self.describe(error)))")
         }

@@ -3,31 +3,38 @@ import NazorgContracts
 import NazorgKafka
 
 /// Writes contract events as CloudEvents in Kafka binary mode and waits for the broker.
+/// With `sealing`, the personal members of a record on a sealed topic are sealed under the
+/// person's data key first (``SubjectSealing``).
 public struct EventPublisher: Sendable {
     public let producer: KafkaProducer
     /// This service's CloudEvents source, e.g. `/nazorg-hub/planning`.
     public let source: String
+    public let sealing: SubjectSealing?
 
-    public init(producer: KafkaProducer, source: String) {
+    public init(producer: KafkaProducer, source: String, sealing: SubjectSealing? = nil) {
         self.producer = producer
         self.source = source
+        self.sealing = sealing
     }
 
     /// The service's name in metrics: the last part of its source.
     public var service: String { source.split(separator: "/").last.map(String.init) ?? source }
 
-    /// Builds the Kafka record of an event without sending it.
+    /// Builds the Kafka record of an event without sending it. `sealedFor` is the hub-wide
+    /// pseudonym of the person whose key seals it, when `subject` is not (a partner record).
     public func record<P: EventPayload>(_ payload: P, topic: String, key: String, id: String,
-                                        subject: String?, trace: TraceParent, time: Date = Date()) throws -> ProducerRecord {
-        record(encoded: try payload.encodedJSON(), type: P.eventType, topic: topic, key: key, id: id, subject: subject,
-               trace: trace, time: time)
+                                        subject: String?, sealedFor: String? = nil, trace: TraceParent,
+                                        time: Date = Date()) throws -> ProducerRecord {
+        try record(encoded: try payload.encodedJSON(), type: P.eventType, topic: topic, key: key, id: id, subject: subject,
+                   sealedFor: sealedFor, trace: trace, time: time)
     }
 
     /// Builds the Kafka record of an event whose JSON body is already encoded.
     public func record(encoded payload: Data, type: EventType, topic: String, key: String, id: String,
-                       subject: String?, trace: TraceParent, time: Date) -> ProducerRecord {
+                       subject: String?, sealedFor: String? = nil, trace: TraceParent, time: Date) throws -> ProducerRecord {
         let envelope = EventEnvelope(id: id, source: source, type: type, time: time, subject: subject, traceparent: trace)
-        return ProducerRecord(topic: topic, key: key, value: Array(payload), headers: envelope.headers)
+        let body = try sealing?.seal(payload, topic: topic, subjectId: sealedFor ?? subject, type: type, id: id) ?? payload
+        return ProducerRecord(topic: topic, key: key, value: Array(body), headers: envelope.headers)
     }
 
     /// Publishes one event and returns once Kafka acknowledged it.

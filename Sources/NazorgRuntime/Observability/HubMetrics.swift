@@ -53,6 +53,11 @@ public enum HubMetrics {
         counter(MetricCatalogue.recordsDeadLettered, service, reason).increment(by: count)
     }
 
+    /// Records a service skipped because what they sealed about a person was erased.
+    public static func erasedRecords(service: String, topic: String, count: Int = 1) {
+        counter(MetricCatalogue.recordsErased, service, topic).increment(by: count)
+    }
+
     /// A partner record the filter disclosed (after its disclosure log was acknowledged).
     /// `legalBasis` is the policy's legal basis code (`consent`, `public-task`, ...).
     public static func disclosures(partner: String, legalBasis: String, count: Int = 1) {

@@ -58,6 +58,9 @@ public enum MetricCatalogue {
     public static let recordsDeadLettered = MetricFamily(
         "nazorg.records.deadlettered", .counter, labels: ["service", "reason"],
         help: "Records written to nazorg.deadletter.v1, by reason code.")
+    public static let recordsErased = MetricFamily(
+        "nazorg.records.erased", .counter, labels: ["service", "topic"],
+        help: "Records skipped because the person's data key was erased (crypto-shredded).")
 
     // Filter.
     public static let recordsDisclosed = MetricFamily(
@@ -115,7 +118,7 @@ public enum MetricCatalogue {
 
     public static let all: [MetricFamily] = [
         httpRequests, httpRequestDuration,
-        recordsConsumed, recordsProduced, processingDuration, processingRetries, recordsDeadLettered,
+        recordsConsumed, recordsProduced, processingDuration, processingRetries, recordsDeadLettered, recordsErased,
         recordsDisclosed, recordsRefused, disclosureLogFailures, consentStatements,
         webhookDeliveries, webhookDuration,
         kafkaConsumerLag, kafkaMessagesTransmitted, kafkaMessagesReceived, kafkaMessagesQueued,

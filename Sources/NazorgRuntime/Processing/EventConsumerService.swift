@@ -36,11 +36,15 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
     let commitEvery: Int?
     /// Records a consumer span per event handled (``HubTracer/consuming(_:_:)``).
     let tracer: HubTracer
+    /// Opens sealed records (``SubjectSealing``); a record sealed under an erased key is
+    /// skipped, one that does not open is dead-lettered as it came.
+    let keys: SubjectKeyStore?
 
     public init(name: String, consumer: KafkaConsumer, deadLetters: DeadLetterWriter, logger: Logger,
                 maxAttempts: Int = 8, commitEvery: Int? = nil, afterDeadLetter: DeadLetterHook? = nil,
-                tracer: HubTracer = .off, handler: Handler) {
+                tracer: HubTracer = .off, keys: SubjectKeyStore? = nil, handler: Handler) {
         self.tracer = tracer
+        self.keys = keys
         self.commitEvery = commitEvery.map { max(1, $0) }
         self.name = name
         self.consumer = consumer
@@ -165,8 +169,14 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
         var seen = Set<String>()
         var handled = records.startIndex
         var interrupted = false
-        let decoded = records.map { record in Result { () throws(EventDecodingError) in try ReceivedEvent(record: record) } }
-        let readable = decoded.compactMap { try? $0.get() }
+        let read = records.map { record in Result { () throws(EventDecodingError) in try ReceivedEvent(record: record) } }
+        guard let decoded = await openSealed(read, member) else {
+            return StagedChunk(done: records[records.startIndex..<records.startIndex], staged: staged, effects: effects,
+                               interrupted: true, started: started)
+        }
+        let readable = decoded.compactMap { result -> ReceivedEvent? in
+            if case .success(.ready(let event)) = result { event } else { nil }
+        }
         do {
             try await handler.prepare(readable)
         } catch {
@@ -176,8 +186,17 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
         }
         for (record, result) in zip(records, decoded) {
             let event: ReceivedEvent
-            do {
-                event = try result.get()
+            do throws(EventDecodingError) {
+                switch try result.get() {
+                case .ready(let ready):
+                    event = ready
+                case .erased:
+                    HubMetrics.erasedRecords(service: service, topic: record.topic)
+                    handled += 1
+                    continue
+                case .unreadable(_, let error):
+                    throw error
+                }
             } catch {
                 guard try await deadLetter(record, reason: error.reason.rawValue, detail: error.message, member) else {
                     interrupted = true
@@ -208,6 +227,27 @@ public struct EventConsumerService<Handler: BatchEventHandler>: Service {
         }
         return StagedChunk(done: records[records.startIndex..<handled], staged: staged, effects: effects,
                            interrupted: interrupted, started: started)
+    }
+
+    /// Opens the sealed records of a chunk, retrying while the key store fails; nil when
+    /// shutdown came first.
+    private func openSealed(_ read: [Result<ReceivedEvent, EventDecodingError>],
+                            _ member: MemberState) async -> [Result<OpenedEvent, EventDecodingError>]? {
+        let events = read.compactMap { try? $0.get() }
+        var attempt = 0
+        while true {
+            do {
+                var opened = try SubjectSealing.open(events, with: keys)[...]
+                return read.map { result in result.map { _ in opened.removeFirst() } }
+            } catch {
+                attempt += 1
+                logger.warning("subject key store unavailable; retrying", metadata: [
+                    "consumer.name": .string(name), "retry.attempt": "\(attempt)", "error": .string(error.loggable),
+                ])
+                if stopping { return nil }
+                await backOff(attempt, member)
+            }
+        }
     }
 
     /// Writes what a chunk staged (from `step` on), applies its effects and commits it.
@@ -442,9 +482,9 @@ extension EventConsumerService where Handler == EachEventHandler {
     /// A consumer whose handler does all its work per event, in order.
     public init(name: String, consumer: KafkaConsumer, deadLetters: DeadLetterWriter, logger: Logger,
                 maxAttempts: Int = 8, commitEvery: Int? = nil, afterDeadLetter: DeadLetterHook? = nil,
-                tracer: HubTracer = .off, handler: @escaping EachEventHandler.Handle) {
+                tracer: HubTracer = .off, keys: SubjectKeyStore? = nil, handler: @escaping EachEventHandler.Handle) {
         self.init(name: name, consumer: consumer, deadLetters: deadLetters, logger: logger, maxAttempts: maxAttempts,
-                  commitEvery: commitEvery, afterDeadLetter: afterDeadLetter, tracer: tracer,
+                  commitEvery: commitEvery, afterDeadLetter: afterDeadLetter, tracer: tracer, keys: keys,
                   handler: EachEventHandler(handler))
     }
 }

@@ -26,6 +26,11 @@ struct CommonServiceOptions: ParsableArguments {
     @Option(name: .long, help: "Caller token file (YAML, token hashes and scopes). Default: $NAZORG_API_TOKENS_FILE; without one the API is open.")
     var tokens: String?
 
+    @Option(name: .customLong("subject-keys"), help: ArgumentHelp(
+        "The hub's subject key store (SQLite; one file shared by intake, planning, filter and adapters). Personal fields on the hub's topics are sealed under its keys, and erasure deletes them. Default: $NAZORG_SUBJECT_KEYS; without one they travel readable.",
+        valueName: "file"))
+    var subjectKeys: String?
+
     @OptionGroup var tracing: TracingOptions
 
     func serviceOptions(service: String, defaultPort: Int) throws -> ServiceOptions {
@@ -34,8 +39,13 @@ struct CommonServiceOptions: ParsableArguments {
         }
         let config = try KafkaConfiguration.fromEnvironment(bootstrapServers: bootstrap, clientID: "nazorg-\(service)")
         let callers = try (tokens ?? ProcessInfo.processInfo.environment["NAZORG_API_TOKENS_FILE"]).map(CallerTokens.init(contentsOf:))
+        let keys = try (subjectKeys ?? ProcessInfo.processInfo.environment["NAZORG_SUBJECT_KEYS"])
+            .flatMap { $0.isEmpty ? nil : $0 }.map(SubjectKeyStore.init(path:))
+        if keys == nil, service != "monitoring" {
+            makeLogger("nazorg.\(service)").warning("no subject key store (--subject-keys): personal fields on the hub's topics are not sealed, and erasure cannot reach their copies there")
+        }
         return ServiceOptions(kafka: config, host: host, port: port ?? defaultPort, dataDirectory: dataDirectory,
-                              groupPrefix: groupPrefix, callers: callers, traces: try tracing.configuration())
+                              groupPrefix: groupPrefix, callers: callers, traces: try tracing.configuration(), subjectKeys: keys)
     }
 }
 

@@ -55,10 +55,13 @@ struct DemoCommand: AsyncParsableCommand {
         let directory = try DemoPartners.directory(webhookBase: "http://127.0.0.1:\(simulatorPort)/partners")
         try createTopics(in: cluster, partners: directory, partitions: nil)
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-demo-\(UUID().uuidString)").path
+        // One key store for the demo's hub: its topics carry personal fields only sealed.
+        let subjectKeys = try SubjectKeyStore(path: (dataDirectory as NSString).appendingPathComponent("subject-keys.sqlite"))
         func options(_ service: String, _ offset: Int) -> ServiceOptions {
             ServiceOptions(kafka: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers, clientID: "nazorg-demo-\(service)",
                                                      properties: EmbeddedKafkaCluster.clientProperties),
-                           port: port + offset, dataDirectory: dataDirectory, groupPrefix: "nazorg-demo", traces: traces)
+                           port: port + offset, dataDirectory: dataDirectory, groupPrefix: "nazorg-demo", traces: traces,
+                           subjectKeys: subjectKeys)
         }
         // The broker is new each run, so the demo's pseudonym keys are too.
         let pseudonymizer = try SubjectPseudonymizer(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })
