@@ -44,6 +44,7 @@ public enum FilterService {
         if let consentAPI {
             ConsentRoute.add(to: router, publisher: publisher, store: store, settings: consentAPI, logger: logger)
             SubjectAccessRoute.add(to: router, store: store, settings: consentAPI, logger: logger)
+            ErasureRoute.add(to: router, publisher: publisher, store: store, settings: consentAPI, logger: logger)
         }
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         let purger: [any Service] = retention.map {

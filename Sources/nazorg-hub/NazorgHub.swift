@@ -9,6 +9,6 @@ struct NazorgHub: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, BrokerCommand.self, TopicsCommand.self,
             IntakeCommand.self, PlanningCommand.self, FilterCommand.self, AdaptersCommand.self, MonitoringCommand.self,
-            BenchCommand.self,
+            EraseCommand.self, BenchCommand.self,
         ])
 }

@@ -120,6 +120,7 @@ func payloadType(_ type: EventType) -> any EventPayload.Type {
     case .caseClosed: CaseClosed.self
     case .consentGiven: ConsentGiven.self
     case .consentWithdrawn: ConsentWithdrawn.self
+    case .subjectErased: SubjectErased.self
     case .disclosureLogged: DisclosureLogged.self
     case .flowObserved: FlowObserved.self
     case .taskOffered: TaskOffered.self

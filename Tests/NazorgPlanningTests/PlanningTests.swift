@@ -280,6 +280,7 @@ private final class CountingPlanningStore: PlanningStore {
         return try await store.apply(inputs)
     }
 
+    func erase(subjectId: String) async throws -> Int { try await store.erase(subjectId: subjectId) }
     func pendingOutbox(limit: Int) async throws -> [OutboxEvent] { try await store.pendingOutbox(limit: limit) }
     func removeFromOutbox(_ eventIds: [String]) async throws { try await store.removeFromOutbox(eventIds) }
     func caseRecord(subjectId: String) async throws -> CaseRecord? { try await store.caseRecord(subjectId: subjectId) }

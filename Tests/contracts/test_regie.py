@@ -121,7 +121,7 @@ def test_the_new_events_travel_where_their_readers_are():
     assert ops["planningLogCaseViews"]["channel"]["$ref"] == "#/channels/disclosures"
     assert refs("planningLogCaseViews") == {"CaseViewed"}
     assert ops["planningConsumeDisclosures"]["action"] == "receive"
-    assert refs("planningConsumeDisclosures") == {"DisclosureLogged"}
+    assert refs("planningConsumeDisclosures") == {"DisclosureLogged", "SubjectErased"}
     for op in ("planningPublishCaseEvents", "filterConsumeCaseEvents"):
         assert {"EscalationUpdated", "CooperationRecorded"} <= refs(op), op
 

@@ -25,6 +25,8 @@ public enum EventType: String, CaseIterable, Sendable, Hashable, Codable {
     // Consent (nazorg.consent.events.v1)
     case consentGiven = "ConsentGiven"
     case consentWithdrawn = "ConsentWithdrawn"
+    /// Erasure of a person (art. 17 AVG): on the consent topic, and again on the disclosure log.
+    case subjectErased = "SubjectErased"
     // Filter (nazorg.filter.disclosures.v1, nazorg.monitoring.feed.v1)
     case disclosureLogged = "DisclosureLogged"
     case flowObserved = "FlowObserved"

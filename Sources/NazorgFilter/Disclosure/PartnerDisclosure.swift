@@ -126,12 +126,14 @@ struct PartnerDisclosure: Sendable {
 
     /// The retraction of a task the partner received on the person's consent, which the person
     /// withdrew: data-free like every retraction, one per task, ids from the withdrawal and the task.
-    static func retraction(of memory: DisclosureMemory, withdrawal: ConsentWithdrawn, _ context: Context) -> PartnerDisclosure {
+    /// A data-free retraction of a task the partner received, caused by a withdrawal of
+    /// consent or an erasure (`sourceEventType`).
+    static func retraction(of memory: DisclosureMemory, causedBy sourceEventType: EventType, _ context: Context) -> PartnerDisclosure {
         var context = context
         context.taskKey = memory.taskId
-        return PartnerDisclosure(context, partnerId: memory.partnerId, role: memory.role, subjectId: withdrawal.subjectId,
+        return PartnerDisclosure(context, partnerId: memory.partnerId, role: memory.role, subjectId: memory.subjectId,
                                  caseId: memory.caseId, taskId: memory.taskId, domain: memory.domain,
-                                 sourceEventType: .consentWithdrawn) { _ in
+                                 sourceEventType: sourceEventType) { _ in
             let retraction = TaskRetracted(retractionId: context.id("retraction", memory.partnerId), taskId: memory.taskId,
                                            partnerId: memory.partnerId,
                                            processingActivityId: context.policy.processingActivityId)

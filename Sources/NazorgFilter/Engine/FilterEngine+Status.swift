@@ -68,7 +68,10 @@ extension FilterEngine {
     @Sendable public func deadLettered(_ record: ConsumerRecord, reason: String) async throws {
         guard let envelope = try? EventEnvelope(headers: record.headers) else { return }
         pending.forget(stagedBy: envelope.id)
-        guard envelope.type == .taskAssigned, let task = try? TaskAssigned.decodedJSON(Data(record.value)) else { return }
+        // A sealed task is opened to report it; one whose key was erased is not reported.
+        guard envelope.type == .taskAssigned, let event = try? ReceivedEvent(record: record),
+              case .ready(let opened)? = try? SubjectSealing.open([event], with: publisher.sealing?.keys).first,
+              let task = try? opened.decode(TaskAssigned.self) else { return }
         try await reportStatusNow(.undeliverable, reason: HubReason.deadLettered, of: task, sourceEventId: envelope.id,
                                   trace: envelope.traceparent)
     }

@@ -15,20 +15,25 @@ extension FilterEngine {
                          _ effect: inout Effect) async throws {
         try await setConsent(subjectId: withdrawal.subjectId, domain: withdrawal.domain, given: false,
                              consentId: withdrawal.consentId)
-        let retracted = try await retractConsentBased(withdrawal, envelope: envelope, into: &out, &effect)
+        let retracted = try await retract(subjectId: withdrawal.subjectId, domain: withdrawal.domain,
+                                          consentId: withdrawal.consentId, reason: HubReason.consentWithdrawn,
+                                          envelope: envelope, into: &out, &effect) { restedOnConsent($0) }
         logger.info("consent withdrawn; further disclosures stop", metadata: [
             "event.id": .string(envelope.id), "consent.domain": .string(withdrawal.domain.rawValue),
             "retraction.count": "\(retracted)",
         ])
     }
 
-    /// Stages a retraction per task a partner received on this consent and not retracted yet;
-    /// returns how many. Messages staged earlier in this batch count too, so an offer in the
-    /// same batch before the withdrawal is retracted as well.
-    private func retractConsentBased(_ withdrawal: ConsentWithdrawn, envelope: EventEnvelope,
-                                     into out: inout StagedRecords, _ effect: inout Effect) async throws -> Int {
-        let staged = pending.memories(subjectId: withdrawal.subjectId, domain: withdrawal.domain)
-        let stored = try await store.disclosures(subjectId: withdrawal.subjectId, domain: withdrawal.domain)
+    /// Stages a retraction per task a partner received about the person (of `domain`, or of
+    /// any basisvoorwaarde) that `applies` and is not retracted yet, and reports each task the
+    /// partner still held to planning as stopped for `reason` (nil: not reported); returns how many. Messages
+    /// staged earlier in this batch count too, so an offer in the same batch is retracted as well.
+    func retract(subjectId: String, domain: Domain?, consentId: String?, reason: String?, envelope: EventEnvelope,
+                 into out: inout StagedRecords, _ effect: inout Effect,
+                 where applies: (DisclosureMemory) -> Bool) async throws -> Int {
+        let staged = pending.memories(subjectId: subjectId, domain: domain)
+        let stored = if let domain { try await store.disclosures(subjectId: subjectId, domain: domain) }
+            else { try await store.disclosures(subjectId: subjectId) }
         var unique: [String: DisclosureMemory] = [:]
         for memory in stored + staged { unique[memory.disclosureId] = memory }
         let perTask = Dictionary(grouping: unique.values, by: { TaskPartner(taskId: $0.taskId, partnerId: $0.partnerId) })
@@ -39,32 +44,31 @@ extension FilterEngine {
             return (key, offer, TaskHistory(memories))
         }.sorted { ($0.1.disclosedAt, $0.0.taskId, $0.0.partnerId) < ($1.1.disclosedAt, $1.0.taskId, $1.0.partnerId) }
         var count = 0
-        for (key, offer, history) in ordered where !history.retracted && restedOnConsent(offer) {
+        for (key, offer, history) in ordered where !history.retracted && applies(offer) {
             let metadata = metadata(envelope.id, key.partnerId, offer.role)
             let policy = policies.policy(for: offer.role)
             guard let policy, policy.allows(.taskRetracted) else {
                 // Start-up refuses a policy offered tasks without TaskRetracted; a role whose
                 // policy was removed since is the one way here.
-                logger.error("retraction after a withdrawal of consent not sent: no policy lists TaskRetracted",
-                             metadata: metadata)
+                logger.error("retraction not sent: no policy lists TaskRetracted", metadata: metadata)
                 refuse(policy == nil ? .noPolicy : .eventTypeNotAllowed, message: .taskRetracted, policy: policy,
-                       subjectId: withdrawal.subjectId, partnerId: key.partnerId, role: offer.role,
-                       sourceEventId: envelope.id, sourceEventType: .consentWithdrawn, trace: envelope.traceparent,
+                       subjectId: subjectId, partnerId: key.partnerId, role: offer.role,
+                       sourceEventId: envelope.id, sourceEventType: envelope.type, trace: envelope.traceparent,
                        taskKey: key.taskId, into: &out, &effect)
                 continue
             }
             try await dropHeld(taskId: key.taskId, partnerId: key.partnerId, metadata: metadata)
-            // The partner's trace of a retraction derives from the withdrawal and the task.
+            // The partner's trace of a retraction derives from its cause and the task.
             try await traceDecision(partnerId: key.partnerId, role: offer.role, sourceEventId: "\(envelope.id)/\(key.taskId)",
                                     trace: envelope.traceparent) {
-                stage(.retraction(of: offer, withdrawal: withdrawal,
+                stage(.retraction(of: offer, causedBy: envelope.type,
                                   context(policy, sourceEventId: envelope.id, trace: envelope.traceparent,
-                                          consentId: withdrawal.consentId)),
+                                          consentId: consentId)),
                       legalBasis: policy.legalBasis, into: &out, &effect)
                 return .disclosed
             }
-            if history.isOpen {
-                try reportStatus(.undeliverable, reason: HubReason.consentWithdrawn, taskId: key.taskId,
+            if history.isOpen, let reason {
+                try reportStatus(.undeliverable, reason: reason, taskId: key.taskId,
                                  partnerId: key.partnerId, domain: offer.domain,
                                  id: EventPublisher.hubStatusID(causedBy: DeterministicID.string(envelope.id, key.taskId),
                                                                 .undeliverable),

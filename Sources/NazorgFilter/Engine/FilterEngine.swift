@@ -31,6 +31,8 @@ public struct FilterEngine: BatchEventHandler {
         var scopes: [SubjectScope] = []
         /// A case opened or closed, which the retention of the person's state counts from.
         var caseLives: [CaseLife] = []
+        /// People erased (art. 17): their rows and data keys go once the batch's records are written.
+        var erased: [String] = []
     }
 
     /// The policy set in force; a batch takes it once, in ``prepare(_:)``.
@@ -135,6 +137,8 @@ public struct FilterEngine: BatchEventHandler {
                              into: &out, &effect)
         case .consentWithdrawn:
             try await withdrawConsent(try event.decode(ConsentWithdrawn.self), envelope: envelope, into: &out, &effect)
+        case .subjectErased:
+            try await erase(try event.decode(SubjectErased.self), envelope: envelope, into: &out, &effect)
         default:
             throw PoisonEvent(reason: "unexpected-type", detail: "the filter does not handle \(envelope.type.rawValue)")
         }
@@ -168,7 +172,10 @@ public struct FilterEngine: BatchEventHandler {
         let remembered = effects.flatMap(\.remembered)
         try await store.complete(processed: effects.map(\.eventId), unparked: effects.flatMap(\.unparked),
                                  remembered: remembered, releasedHeld: effects.flatMap(\.releasedHeld),
-                                 scopes: effects.flatMap(\.scopes), caseLives: effects.flatMap(\.caseLives))
+                                 scopes: effects.flatMap(\.scopes), caseLives: effects.flatMap(\.caseLives),
+                                 erased: effects.flatMap(\.erased))
+        // The API deleted the keys already; this is for an erasure it could not finish.
+        for subjectId in effects.flatMap(\.erased) { try publisher.sealing?.keys.erase(subjectId: subjectId) }
         // Only now: until the store has them, staging finds them here.
         pending.remove(remembered.map(\.disclosureId))
         let disclosed = Dictionary(grouping: effects.flatMap(\.disclosed), by: { "\($0.partner) \($0.legalBasis)" })

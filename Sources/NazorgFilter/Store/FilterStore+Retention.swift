@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NazorgContracts
+import NazorgRuntime
 
 /// A case of the person opened or closed, as the filter read it: what the retention of the
 /// person's state counts from.
@@ -64,14 +65,18 @@ extension FilterStore {
     /// Deletes every row about the person in one transaction; returns how many went.
     @discardableResult
     public func erase(subjectId: String) async throws -> Int {
-        try await database.write { db in
-            var removed = 0
-            for table in Self.subjectTables {
-                try db.execute(sql: "DELETE FROM \(table) WHERE subject_id = ?", arguments: [subjectId])
-                removed += db.changesCount
-            }
-            return removed
+        let removed = try await database.write { db in try Self.erase(subjectId, in: db) }
+        try ErasingDatabase.forgetOldPages(database)
+        return removed
+    }
+
+    static func erase(_ subjectId: String, in db: Database) throws -> Int {
+        var removed = 0
+        for table in subjectTables {
+            try db.execute(sql: "DELETE FROM \(table) WHERE subject_id = ?", arguments: [subjectId])
+            removed += db.changesCount
         }
+        return removed
     }
 
     /// Forgets which events were handled before `time` (their topics no longer hold them).

@@ -18,7 +18,7 @@ public final class FilterStore: Sendable {
     let database: DatabasePool
 
     public init(path: String) throws {
-        database = try DatabasePool(path: path)
+        database = try ErasingDatabase.pool(path: path)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -176,11 +176,14 @@ public final class FilterStore: Sendable {
     /// Records a batch's events as handled, forgets the parked tasks it disclosed and the
     /// held updates it sent, and remembers the messages it sent partners, in one transaction:
     /// a replay of the batch finds the same ids and changes nothing.
+    /// `erased` are people whose every row goes, last, in the same transaction: a replay of
+    /// their erasure finds it handled only when nothing of them is left.
     public func complete(processed eventIds: [String], unparked: [String], remembered: [DisclosureMemory] = [],
-                         releasedHeld: [HeldUpdate.Key] = [], scopes: [SubjectScope] = [], caseLives: [CaseLife] = [])
+                         releasedHeld: [HeldUpdate.Key] = [], scopes: [SubjectScope] = [], caseLives: [CaseLife] = [],
+                         erased: [String] = [])
         async throws {
         guard !eventIds.isEmpty || !unparked.isEmpty || !remembered.isEmpty || !releasedHeld.isEmpty || !scopes.isEmpty
-                || !caseLives.isEmpty
+                || !caseLives.isEmpty || !erased.isEmpty
         else { return }
         let now = ContractCoding.timestamp(Date())
         try await database.write { db in
@@ -192,7 +195,9 @@ public final class FilterStore: Sendable {
             try Self.remember(remembered, in: db)
             try Self.record(scopes, in: db)
             try Self.record(caseLives, seen: Set(scopes.map(\.subjectId)), at: now, in: db)
+            for subjectId in erased { _ = try Self.erase(subjectId, in: db) }
         }
+        if !erased.isEmpty { try ErasingDatabase.forgetOldPages(database) }
     }
 
     /// Whether the person's consent for this basisvoorwaarde currently stands.

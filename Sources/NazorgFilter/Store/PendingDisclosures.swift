@@ -46,9 +46,10 @@ final class PendingDisclosures: Sendable {
         }
     }
 
-    func memories(subjectId: String, domain: Domain) -> [DisclosureMemory] {
+    /// The person's messages staged and not yet stored: of one basisvoorwaarde, or all (nil).
+    func memories(subjectId: String, domain: Domain?) -> [DisclosureMemory] {
         entries.withLock { entries in
-            entries.values.map(\.memory).filter { $0.subjectId == subjectId && $0.domain == domain }
+            entries.values.map(\.memory).filter { $0.subjectId == subjectId && (domain == nil || $0.domain == domain) }
         }
     }
 

@@ -60,6 +60,9 @@ public struct PlanningEngine: BatchEventHandler {
     /// alone when the batch was not prepared (a repeat is harmless: the store knows it).
     /// The outbox is published when the batch finishes.
     public func stage(_ event: ReceivedEvent, into records: inout StagedRecords) async throws {
+        if event.envelope.type == .subjectErased {
+            return try await erase(try event.decode(SubjectErased.self), event.envelope)
+        }
         let key = Self.key(of: event)
         let outcome: PlanningOutcome
         if let known = prepared.outcomes.withLock({ $0.removeValue(forKey: key) }) {
@@ -70,6 +73,17 @@ public struct PlanningEngine: BatchEventHandler {
             return report(skipped: event.envelope)
         }
         try report(outcome, event.envelope)
+    }
+
+    /// An erasure the filter logged: every case of the person goes, with what waits in the
+    /// outbox about them, and then their data keys (again: a record planning sealed after the
+    /// erasure API deleted them would have a new one).
+    private func erase(_ erasure: SubjectErased, _ envelope: EventEnvelope) async throws {
+        let cases = try await store.erase(subjectId: erasure.subjectId)
+        try publisher.sealing?.keys.erase(subjectId: erasure.subjectId)
+        logger.info("planning erased a person", metadata: [
+            "event.id": .string(envelope.id), "erasure.id": .string(erasure.erasureId), "erasure.cases": "\(cases)",
+        ])
     }
 
     /// An event as the consumer tells events apart: by source and id.

@@ -91,6 +91,9 @@ public protocol PlanningStore: Sendable {
     /// before. A refused input changes nothing and does not stop the others; any other error
     /// rolls the whole call back. Returns one outcome per input, in order.
     func apply(_ inputs: [PlanningInput]) async throws -> [PlanningOutcome]
+    /// Deletes everything held about a person: every case with its rows, their disclosures,
+    /// and their outbox records. Returns how many cases went; harmless to repeat.
+    func erase(subjectId: String) async throws -> Int
 
     /// Events decided but not yet confirmed by Kafka, oldest first.
     func pendingOutbox(limit: Int) async throws -> [OutboxEvent]

@@ -9,7 +9,7 @@ public final class SQLitePlanningStore: PlanningStore {
     let database: DatabasePool
 
     public init(path: String) throws {
-        database = try DatabasePool(path: path)
+        database = try ErasingDatabase.pool(path: path)
         try PlanningMigrations.migrator.migrate(database)
     }
 

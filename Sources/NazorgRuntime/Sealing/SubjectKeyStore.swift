@@ -31,14 +31,11 @@ public final class SubjectKeyStore: Sendable {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA secure_delete = ON")
-        }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        database = try DatabasePool(path: path, configuration: configuration)
+        database = try ErasingDatabase.pool(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -100,11 +97,7 @@ public final class SubjectKeyStore: Sendable {
             try db.execute(sql: "DELETE FROM subject_key WHERE subject_id = ?", arguments: [subjectId])
             return kids.count
         }
-        if erased > 0 {
-            try database.writeWithoutTransaction { db in
-                _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-            }
-        }
+        if erased > 0 { try ErasingDatabase.forgetOldPages(database) }
         return erased
     }
 
