@@ -48,7 +48,7 @@ public enum FilterService {
         }
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
         let purger: [any Service] = retention.map {
-            [RetentionPurger(store: store, retention: $0, interval: retentionInterval, logger: logger)]
+            [RetentionPurger(store: store, keys: options.subjectKeys, retention: $0, interval: retentionInterval, logger: logger)]
         } ?? []
         return ServiceAssembly(name: "filter", endpoint: endpoint, services: tracing + purger + [
             ProducerLifecycleService(producer: producer, writes: writes, logger: logger),

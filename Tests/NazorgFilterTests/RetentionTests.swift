@@ -52,10 +52,14 @@ struct RetentionTests {
         for table in ["consent", "parked_task", "disclosure", "subject_scope", "subject_case", "subject_seen"] {
             #expect(before[table] ?? 0 > 0, "\(table) holds the person before the purge")
         }
+        let keys = try SubjectKeyStore(path: FileManager.default.temporaryDirectory
+            .appendingPathComponent("retention-keys-\(UUID().uuidString).sqlite").path)
+        let (testKid, _) = try keys.sealingKey(subjectId: testSubject, scope: "hub")
+        let (otherKid, _) = try keys.sealingKey(subjectId: otherSubject, scope: "hub")
         let recorder = LogRecorder()
         func purger(after interval: TimeInterval) -> RetentionPurger {
-            RetentionPurger(store: h.store, retention: retention, interval: .seconds(60), logger: recorder.logger("retention"),
-                            now: { Date().addingTimeInterval(interval) })
+            RetentionPurger(store: h.store, keys: keys, retention: retention, interval: .seconds(60),
+                            logger: recorder.logger("retention"), now: { Date().addingTimeInterval(interval) })
         }
         // A day after the close: the period has not run out.
         #expect(try await purger(after: 86_400).purge().subjects == 0)
@@ -66,6 +70,11 @@ struct RetentionTests {
         #expect(purged.subjects == 1)
         #expect(try await h.store.rowCounts(subjectId: testSubject).values.allSatisfy { $0 == 0 })
         #expect(try await h.store.scopes(subjectId: otherSubject).isEmpty == false)
+        // Their data keys went with them: every sealed copy on a topic is unreadable now.
+        let lookups = try keys.lookup([testKid, otherKid])
+        guard case .erased = lookups[testKid], case .key = lookups[otherKid] else {
+            Issue.record("the expired person's key was not erased, or the other's was"); return
+        }
         #expect(try await h.store.parked(subjectId: testSubject, domain: .debts).isEmpty)
         #expect(try await !h.store.hasConsent(subjectId: testSubject, domain: .housing))
         // The handled ids are past their 45 days too: a redelivery would be decided anew.

@@ -23,10 +23,12 @@ public struct FilterRetention: Sendable, Equatable {
 }
 
 /// Applies ``FilterRetention`` to the filter's store every `interval`: forgets handled event
-/// ids past their period and erases every row about a person whose period ran out. Logs how
-/// many, never whom.
+/// ids past their period and erases every row about a person whose period ran out, and their
+/// data keys (the schedule's `subject-keys`, the same period). Logs how many, never whom.
 struct RetentionPurger: Service {
     let store: FilterStore
+    /// The shared subject key store: a person whose period ran out loses their keys too.
+    var keys: SubjectKeyStore? = nil
     let retention: FilterRetention
     let interval: Duration
     let logger: Logger
@@ -39,7 +41,10 @@ struct RetentionPurger: Service {
         var subjects = 0
         while true {
             let expired = try await store.expiredSubjects(cutoff: retention.subjectState.cutoff(now: time))
-            for subject in expired { try await store.erase(subjectId: subject) }
+            for subject in expired {
+                try keys?.erase(subjectId: subject)
+                try await store.erase(subjectId: subject)
+            }
             subjects += expired.count
             if expired.count < 500 { break }
         }
