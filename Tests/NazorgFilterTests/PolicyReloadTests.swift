@@ -204,6 +204,10 @@ struct PolicyReloadTests {
                 $0.replacingOccurrences(of: "eventTypes: [FlowObserved]", with: "eventTypes: [FlowObserved, TaskOffered]")
             }),
             "monitoring-partner-fields": (monitoring, { $0 + "fields: [bsn]\n" }),
+            "transform-a-name": (housing, { $0 + "transform:\n  /subject/surname: generalise-year\n" }),
+            "transform-unknown-treatment": (housing, { $0 + "transform:\n  /subject/expectedReleaseDate: blur\n" }),
+            "transform-required-content": (housing, { $0 + "transform:\n  /details/housing/currentSituation: drop\n" }),
+            "transform-not-a-pointer": (housing, { $0 + "transform:\n  expectedReleaseDate: generalise-month\n" }),
         ]
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("broken-policies-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -39,6 +39,9 @@ public struct DisclosureLogged: EventPayload, SubjectKeyed {
         /// A date given by its week or month only.
         case generaliseWeek = "generalise-week"
         case generaliseMonth = "generalise-month"
+        case generaliseYear = "generalise-year"
+        /// A part of a disclosed field kept back (a member of a basisvoorwaarde's content).
+        case drop
     }
 
     public enum LegalBasis: String, Sendable, Hashable, Codable, CaseIterable {

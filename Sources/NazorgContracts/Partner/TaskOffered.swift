@@ -17,6 +17,12 @@ public struct TaskOffered: EventPayload {
         public var expectedReleaseDate: CalendarDate?
         /// The person's pseudonym for this partner only (keyed per partner), never the hub-wide one.
         public var subjectId: String?
+        /// Set when the policy gives the birth date generalised: `birthDate` is then the first
+        /// day of its year or month.
+        public var birthDatePrecision: DatePrecision?
+        /// Set when the policy gives the expected release date generalised: the date is then
+        /// the Monday of its week or the first of its month.
+        public var expectedReleaseDatePrecision: DatePrecision?
 
         public init(
             bsn: String? = nil,
@@ -45,7 +51,8 @@ public struct TaskOffered: EventPayload {
                 ("bsn", bsn != nil), ("givenName", givenName != nil), ("surname", surname != nil),
                 ("birthDate", birthDate != nil), ("prisonCode", prisonCode != nil),
                 ("municipality", municipality != nil), ("expectedReleaseDate", expectedReleaseDate != nil),
-                ("subjectId", subjectId != nil),
+                ("subjectId", subjectId != nil), ("birthDatePrecision", birthDatePrecision != nil),
+                ("expectedReleaseDatePrecision", expectedReleaseDatePrecision != nil),
             ]
             return fields.filter(\.1).map { "subject.\($0.0)" }
         }
@@ -119,7 +126,32 @@ public enum DeadlinePrecision: String, Sendable, Hashable, Codable, CaseIterable
     case month
 }
 
+/// How coarsely a date of the person is given: by its year, month or (ISO) week.
+public enum DatePrecision: String, Sendable, Hashable, Codable, CaseIterable {
+    case year, month, week
+
+    /// Whether a date given this coarsely also hides one given as coarsely as `other`.
+    public func isAtLeastAsCoarse(as other: DatePrecision) -> Bool { rank >= other.rank }
+
+    var rank: Int {
+        switch self {
+        case .week: 1
+        case .month: 2
+        case .year: 3
+        }
+    }
+}
+
 extension CalendarDate {
+    /// The first day of the year, month or week this date falls in.
+    public func generalised(to precision: DatePrecision) -> CalendarDate {
+        switch precision {
+        case .year: CalendarDate(uncheckedYear: year, month: 1, day: 1)
+        case .month: coarsened(to: .month)
+        case .week: coarsened(to: .week)
+        }
+    }
+
     /// The first day of the period of `precision` this date falls in: itself, its week's
     /// Monday, or the first of its month. Never later than the date, so a coarsened
     /// deadline errs on the early side.

@@ -53,6 +53,8 @@ enum DutchLabels {
         case .pseudonymise: "vervangen door een nummer dat alleen deze organisatie gebruikt"
         case .generaliseWeek: "alleen de week"
         case .generaliseMonth: "alleen de maand"
+        case .generaliseYear: "alleen het jaar"
+        case .drop: "weggelaten"
         }
     }
 
@@ -76,6 +78,8 @@ enum DutchLabels {
         "subject.municipality": "Gemeente",
         "subject.expectedReleaseDate": "Verwachte datum van vrijlating",
         "subject.subjectId": "Uw nummer bij deze organisatie",
+        "subject.birthDatePrecision": "Hoe precies de geboortedatum is gegeven",
+        "subject.expectedReleaseDatePrecision": "Hoe precies de datum van vrijlating is gegeven",
     ]
 
     /// A disclosed field path as the disclosure log names it (`subject.surname`,

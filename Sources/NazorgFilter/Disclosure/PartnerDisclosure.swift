@@ -171,9 +171,9 @@ struct PartnerDisclosure: Sendable {
     }
 
     /// How the disclosed fields were changed on the way: the partner's own pseudonym of the
-    /// person, and a deadline by week or month.
+    /// person, a deadline by week or month, and the policy's own transformations.
     static func transformations(of fields: [String], policy: PartnerPolicy) -> [String: DisclosureLogged.Transformation]? {
-        var out: [String: DisclosureLogged.Transformation] = [:]
+        var out = policy.loggedTransformations(of: fields)
         if fields.contains("subject.subjectId") { out["subject.subjectId"] = .pseudonymise }
         if fields.contains("deadline") {
             switch policy.deadline {

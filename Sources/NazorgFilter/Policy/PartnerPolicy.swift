@@ -29,13 +29,35 @@ public struct PartnerPolicy: Sendable, Equatable {
     /// How exact the task's deadline is given, or nil to leave it out. A deadline derives
     /// from the expected release date, so it is exact only where that date is allowed.
     public var deadline: DeadlinePrecision?
+    /// How parts of the message are narrowed on the way (``FieldTransform``): dates of the
+    /// person generalised, optional content members dropped.
+    var transforms: [FieldTransform.Target: FieldTransform]
 
     public init(role: PartnerRole, processingActivityId: String, purpose: String, legalBasis: DisclosureLogged.LegalBasis,
                 eventTypes: Set<EventType>, fields: Set<Field>, details: Set<Domain> = [], remarks: Set<Domain> = [],
-                deadline: DeadlinePrecision?) throws {
+                deadline: DeadlinePrecision?, transform: [String: String] = [:]) throws {
         if deadline == .day && !fields.contains(.expectedReleaseDate) {
             throw ConfigurationError("the policy for \(role.rawValue) gives the deadline to the day but not expectedReleaseDate; "
                                      + "a deadline derives from the release date, so give it by week or month, or leave it out")
+        }
+        let transforms: [FieldTransform.Target: FieldTransform]
+        do {
+            transforms = try FieldTransform.parse(transform, fields: fields, details: details)
+        } catch let error as ConfigurationError {
+            throw ConfigurationError("the policy for \(role.rawValue): \(error.message)")
+        }
+        // The deadline derives from the release date: it may not be finer than the date it would reveal.
+        if case .generalise(let release)? = transforms[.subject(.expectedReleaseDate)], let deadline {
+            let given: DatePrecision? = switch deadline {
+            case .day: nil
+            case .week: .week
+            case .month: .month
+            }
+            guard let given, given.isAtLeastAsCoarse(as: release) else {
+                throw ConfigurationError("the policy for \(role.rawValue) gives expectedReleaseDate by \(release.rawValue) but the "
+                                         + "deadline by \(deadline.rawValue); a deadline derives from the release date, so give it "
+                                         + "by \(release.rawValue) or coarser, or leave it out")
+            }
         }
         let unknown = eventTypes.subtracting(Self.partnerEventTypes)
         if let type = unknown.map(\.rawValue).sorted().first {
@@ -61,6 +83,33 @@ public struct PartnerPolicy: Sendable, Equatable {
         self.details = details
         self.remarks = remarks
         self.deadline = deadline
+        self.transforms = transforms
+    }
+
+    /// The policy's `transform:` map as the file spells it: pointer to treatment.
+    public var transformEntries: [String: String] {
+        Dictionary(uniqueKeysWithValues: transforms.map { target, treatment in
+            let pointer = switch target {
+            case .subject(let field): "/subject/\(field.rawValue)"
+            case .detail(let domain, let member): "/details/\(domain.rawValue)/\(member)"
+            }
+            return (pointer, treatment.name)
+        })
+    }
+
+    /// The disclosure log's view of the transformations a message with these fields went through.
+    func loggedTransformations(of fields: [String]) -> [String: DisclosureLogged.Transformation] {
+        var out: [String: DisclosureLogged.Transformation] = [:]
+        for (target, treatment) in transforms {
+            switch target {
+            case .subject(let field) where fields.contains("subject.\(field.rawValue)"):
+                out[target.loggedName] = treatment.logged
+            case .detail(let domain, _) where fields.contains("details.\(domain.rawValue)"):
+                out[target.loggedName] = treatment.logged
+            default: break
+            }
+        }
+        return out
     }
 
     /// Disclosure needs the person's consent for the task's basisvoorwaarde.
@@ -81,6 +130,14 @@ public struct PartnerPolicy: Sendable, Equatable {
         if fields.contains(.municipality) { s.municipality = task.municipality }
         if fields.contains(.expectedReleaseDate) { s.expectedReleaseDate = task.expectedReleaseDate }
         if fields.contains(.subjectId) { s.subjectId = partnerSubjectId }
+        if case .generalise(let precision)? = transforms[.subject(.birthDate)], let date = s.birthDate {
+            s.birthDate = date.generalised(to: precision)
+            s.birthDatePrecision = precision
+        }
+        if case .generalise(let precision)? = transforms[.subject(.expectedReleaseDate)], let date = s.expectedReleaseDate {
+            s.expectedReleaseDate = date.generalised(to: precision)
+            s.expectedReleaseDatePrecision = precision
+        }
         return s
     }
 
@@ -88,8 +145,10 @@ public struct PartnerPolicy: Sendable, Equatable {
     /// basisvoorwaarde, only where the policy lists it, and care content only for a care
     /// provider on consent (checked again here, whatever the policy says).
     public func details(of task: TaskAssigned) -> NeedDetails? {
-        guard let domain = task.domain, details.contains(domain), mayReceiveContent(of: domain) else { return nil }
-        return task.details?.only(domain)
+        guard let domain = task.domain, details.contains(domain), mayReceiveContent(of: domain),
+              var content = task.details?.only(domain) else { return nil }
+        for case (.detail(domain, let member), .drop) in transforms { content = content.dropping(member, of: domain) }
+        return content
     }
 
     /// The plan's remark about the task's basisvoorwaarde, where the policy lists it.

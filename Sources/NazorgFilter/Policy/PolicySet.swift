@@ -64,12 +64,15 @@ public struct PolicySet: Sendable {
             var role, processingActivityId, purpose, legalBasis: String
             var eventTypes, fields, details, remarks: [String]
             var deadline: String?
+            /// Absent without transformations, so a set that has none keeps its version.
+            var transform: [String: String]?
         }
         let list = policies.values.sorted { $0.role.rawValue < $1.role.rawValue }.map { p in
             Canonical(role: p.role.rawValue, processingActivityId: p.processingActivityId, purpose: p.purpose,
                       legalBasis: p.legalBasis.rawValue, eventTypes: p.eventTypes.map(\.rawValue).sorted(),
                       fields: p.fields.map(\.rawValue).sorted(), details: p.details.map(\.rawValue).sorted(),
-                      remarks: p.remarks.map(\.rawValue).sorted(), deadline: p.deadline?.rawValue)
+                      remarks: p.remarks.map(\.rawValue).sorted(), deadline: p.deadline?.rawValue,
+                      transform: p.transformEntries.isEmpty ? nil : p.transformEntries)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -172,10 +175,11 @@ public struct PolicySet: Sendable {
             var details: [String]?
             var remarks: [String]?
             var deadline: String?
+            var transform: [String: String]?
         }
         // A misspelt key must not be ignored: `remark:` for `remarks:` would quietly decide otherwise.
         try refuseUnknownKeys(yaml, known: ["role", "processingActivity", "legalBasis", "eventTypes", "fields", "details",
-                                            "remarks", "deadline"],
+                                            "remarks", "deadline", "transform"],
                               shape: "a policy", name: name)
         let document: Document
         do {
@@ -228,7 +232,8 @@ public struct PolicySet: Sendable {
         do {
             return try PartnerPolicy(role: role, processingActivityId: document.processingActivity.id,
                                      purpose: document.processingActivity.purpose, legalBasis: basis, eventTypes: types,
-                                     fields: fields, details: details, remarks: remarks, deadline: deadline)
+                                     fields: fields, details: details, remarks: remarks, deadline: deadline,
+                                     transform: document.transform ?? [:])
         } catch let error as ConfigurationError {
             throw ConfigurationError("policy \(name): \(error.message)")
         }
