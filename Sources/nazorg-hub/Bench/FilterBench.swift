@@ -35,6 +35,9 @@ struct FilterBench: AsyncParsableCommand {
     var policies = "Contracts/policies"
 
     /// Off by default, as in production; on, it measures the filter with every event traced.
+    @Flag(help: "Seal the personal members of the input and the partner records under per-person keys (--subject-keys).")
+    var sealed = false
+
     @OptionGroup var tracing: TracingOptions
 
     static let target = 0.6
@@ -52,6 +55,10 @@ struct FilterBench: AsyncParsableCommand {
         let logger = benchLogger("nazorg.bench")
         let policySet = try PolicySet.load(directory: policies)
         let partnerIDs = try PartnerPseudonymizer(secret: Array("bench-filter-partner-key-not-a-secret-0123456789".utf8))
+        let keyDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-bench-keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: keyDirectory) }
+        let keys = sealed ? try SubjectKeyStore(path: keyDirectory.appendingPathComponent("subject-keys.sqlite").path) : nil
+        let sealing = keys.map(SubjectSealing.init)
         var generated: BenchTasks?
         var rates: [String: [Double]] = [:]
         var sizes: [Int] = []
@@ -63,7 +70,8 @@ struct FilterBench: AsyncParsableCommand {
             }
             let loader = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: cluster.bootstrapServers), logger: logger)
             let input = try generated ?? BenchTasks.make(count: events, size: size,
-                                                         publisher: EventPublisher(producer: loader, source: "/nazorg-hub/planning"))
+                                                         publisher: EventPublisher(producer: loader, source: "/nazorg-hub/planning",
+                                                                                    sealing: sealing))
             generated = input
             try await loader.send(batch: input.records)
             try await loader.send(batch: input.records.map { record in
@@ -75,7 +83,7 @@ struct FilterBench: AsyncParsableCommand {
 
             progress("round \(round + 1)/\(rounds): filter")
             let filter = try await runFilter(cluster: cluster, input: input, policies: policySet, partnerIDs: partnerIDs,
-                                             round: round, logger: logger)
+                                             keys: keys, round: round, logger: logger)
             rates["filter", default: []].append(filter.rate)
             sizes = filter.outputSizes
             for waves in [1, 2] {
@@ -89,7 +97,8 @@ struct FilterBench: AsyncParsableCommand {
             let runs = rates[name, default: []].sorted()
             return runs[runs.count / 2]
         }
-        print("nazorg-hub bench filter: \(events) TaskAssigned of ~\(size) B, \(partitions) partitions, batches up to \(batch), 1 embedded broker, median of \(rounds)")
+        print("nazorg-hub bench filter: \(events) TaskAssigned of ~\(size) B, \(partitions) partitions, batches up to \(batch), 1 embedded broker, median of \(rounds)"
+              + (sealed ? ", personal members sealed (input opened, partner records sealed)" : ""))
         print("  writes per event: disclosure log \(sizes[0]) B, partner record \(sizes[1]) B, monitoring feed \(sizes[2]) B (value+key+headers)")
         for name in ["raw", "raw log-first", "filter"] {
             print("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(String(format: "%9.0f", median(name))) events/s   rounds in order: "
@@ -107,7 +116,8 @@ struct FilterBench: AsyncParsableCommand {
     /// Runs the filter's consumer service until every event was handled; returns events/s
     /// from the first event staged to the last batch finished, and the sizes of what it wrote.
     private func runFilter(cluster: EmbeddedKafkaCluster, input: BenchTasks, policies: PolicySet,
-                           partnerIDs: PartnerPseudonymizer, round: Int, logger: Logger) async throws -> (rate: Double, outputSizes: [Int]) {
+                           partnerIDs: PartnerPseudonymizer, keys: SubjectKeyStore?, round: Int,
+                           logger: Logger) async throws -> (rate: Double, outputSizes: [Int]) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nazorg-bench-filter-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -123,12 +133,13 @@ struct FilterBench: AsyncParsableCommand {
         let (tracer, exporter) = try HubTracer.make(try tracing.configuration(), service: "filter", logger: logger)
         let exporting = Task { try await exporter?.run() }
         defer { exporting.cancel() }
-        let engine = FilterEngine(policies: policies, store: store, publisher: EventPublisher(producer: producer, source: FilterService.source),
+        let engine = FilterEngine(policies: policies, store: store, publisher: EventPublisher(producer: producer, source: FilterService.source,
+                                                                                  sealing: keys.map(SubjectSealing.init)),
                                   partnerIDs: partnerIDs, logger: logger, tracer: tracer)
         let counted = CountedHandler(engine)
         let service = EventConsumerService(name: "filter", consumer: consumer,
                                            deadLetters: DeadLetterWriter(producer: producer, service: "filter"),
-                                           logger: logger, tracer: tracer, handler: counted)
+                                           logger: logger, tracer: tracer, keys: keys, handler: counted)
         let running = Task { try await service.run() }
         var lastReport = ContinuousClock.now
         let deadline = ContinuousClock.now + .seconds(600)
