@@ -4,6 +4,13 @@ import NazorgRuntime
 extension ProblemDetails {
     /// 409: the `noticeId` was used before by this PI for a notice with other content. Names
     /// the field, never a value, and says how a notice is changed instead.
+    static let noticeErased = ProblemDetails(
+        type: "urn:nazorg-hub:problem:notice-erased", title: "The person of this notice was erased",
+        status: .gone,
+        detail: "This PI sent a notice with this noticeId about a person whose data the hub has since erased at their "
+            + "request; it is not taken in again. A new detention of the person is a new notice with a noticeId of its own.",
+        errors: [FieldError(field: "/noticeId", detail: "names a notice about an erased person")])
+
     static let noticeIdConflict = ProblemDetails(
         type: "urn:nazorg-hub:problem:notice-id-conflict", title: "The noticeId was used for another notice",
         status: .conflict,

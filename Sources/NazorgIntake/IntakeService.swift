@@ -39,9 +39,29 @@ public enum IntakeService {
         addRoutes(to: router, publisher: publisher, store: store, pseudonymizer: pseudonymizer, callers: options.callers,
                   logger: logger, acknowledgementDeadline: acknowledgementDeadline)
         let endpoint = HTTPEndpoint(host: options.host, port: options.port, timeouts: options.httpTimeouts)
+        // Intake reads one thing: erasures, to forget the person's notices.
+        let erasures = try KafkaConsumer(configuration: options.kafka,
+                                         options: ConsumerOptions(groupID: options.group("intake"), topics: [Topics.consentEvents]),
+                                         logger: logger)
         return ServiceAssembly(name: "intake", endpoint: endpoint, services: tracing + [
             ProducerLifecycleService(producer: producer, writes: { [Topics.intakeNotices, Topics.consentEvents].contains($0) }, logger: logger),
+            EventConsumerService(name: "intake", consumer: erasures,
+                                 deadLetters: DeadLetterWriter(producer: producer, service: "intake"), logger: logger,
+                                 tracer: tracer, keys: options.subjectKeys) { event in
+                try await forget(event, in: store, logger: logger)
+            },
             endpoint.application(router: router, name: "nazorg-intake", logger: logger, service: "intake", tracer: tracer),
+        ])
+    }
+
+    /// On a ``SubjectErased``, forgets the person's notices (``NoticeStore/erase(subjectId:)``);
+    /// every other consent event is not intake's.
+    static func forget(_ event: ReceivedEvent, in store: any NoticeStore, logger: Logger) async throws {
+        guard event.envelope.type == .subjectErased else { return }
+        let erasure = try event.decode(SubjectErased.self)
+        let notices = try await store.erase(subjectId: erasure.subjectId)
+        logger.info("intake forgot an erased person's notices", metadata: [
+            "erasure.id": .string(erasure.erasureId), "erasure.notices": "\(notices)",
         ])
     }
 

@@ -68,6 +68,9 @@ struct NoticeRoute: Sendable {
                     "event.id": .string(stored.eventId), "trace.id": .string(trace.traceID),
                 ])
                 throw ProblemDetails.noticeIdConflict
+            case .erased:
+                logger.info("notice refused: its person was erased", metadata: ["trace.id": .string(trace.traceID)])
+                throw ProblemDetails.noticeErased
             case .refused(let refusal):
                 logger.info("notice refused: correction not accepted", metadata: [
                     "correction.refusal": .string(refusal.code.rawValue), "trace.id": .string(trace.traceID),

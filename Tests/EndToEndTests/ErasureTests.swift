@@ -141,6 +141,14 @@ struct ErasureTests {
             #expect(try await post(chain.http, chain.url("filter", "/v1/subjects/\(erased.bsn)/erasure"),
                                    #"{"evidenceRef":"FORM-ERASE-TEST-2"}"#, headers: bearer).status == 404)
 
+            // Intake forgot their notices: the desk sending one again is told the person was erased.
+            let intakeURL = chain.url("intake", "/v1/notices")
+            let resent = erased.notice("DetentionStarted", "erase-a-start",
+                                       #""detentionType":"sentence","detentionStartDate":"2026-11-01","expectedReleaseDate":"2027-06-01""#)
+            try await waitUntil("intake refuses the erased person's old notice", timeout: .seconds(60)) {
+                try await post(http, intakeURL, resent).status == 410
+            }
+
             // The other person's life goes on: a later release date reaches the partners.
             try await chain.submit(kept.notice("ReleaseDateChanged", "erase-b-later", """
                 "previousReleaseDate":"2027-06-01","expectedReleaseDate":"2027-07-01","reason":"court-decision"
@@ -191,6 +199,13 @@ struct ErasureTests {
                 #expect(held.isEmpty, "\(file.name) still holds \(held.count) values of the erased person")
             }
             #expect(files.contains { holds($0.bytes, kept.surname) }, "the scan found nothing of the kept person either")
+            // Not even the hub's pseudonym of the erased person is left in a store (the key store keeps none either).
+            let pseudonyms = try SubjectPseudonymizer(secret: Array("erasure-test-key-not-secret-0123456789abcdef".utf8))
+            let erasedPseudonym = pseudonyms.pseudonym(forBSN: erased.bsn)
+            for file in files where !file.name.contains("monitoring") {
+                #expect(!holds(file.bytes, erasedPseudonym), "\(file.name) still holds the erased person's pseudonym")
+            }
+            #expect(files.contains { holds($0.bytes, pseudonyms.pseudonym(forBSN: kept.bsn)) })
             for service in chain.services {
                 let leaked = service.lines.filter { line in (erased.sentinels + kept.sentinels).contains { line.contains($0) } }
                 #expect(leaked.isEmpty, "\(service.name) logged personal data")

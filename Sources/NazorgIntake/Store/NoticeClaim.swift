@@ -14,6 +14,9 @@ public enum NoticeClaim: Sendable, Equatable {
     case conflict(NoticeRecord)
     /// A correction that cannot be accepted.
     case refused(CorrectionRefusal)
+    /// The key was used for a notice about a person who has since been erased (art. 17):
+    /// nothing of it is kept, and it is not taken in again.
+    case erased
 
     /// The decision, from the stored notice under the same key (`existing`) and, for a
     /// correction, the stored notice under the key it names (`corrected`). Pure, so every

@@ -20,6 +20,9 @@ public protocol NoticeStore: Sendable {
 
     /// The stored notice, if any.
     func notice(prisonCode: String, noticeId: String) async throws -> NoticeRecord?
+    /// Forgets every notice about a person (art. 17), keeping only each one's PI and
+    /// noticeId, so a resubmission is refused rather than taken in anew. Returns how many.
+    func erase(subjectId: String) async throws -> Int
 }
 
 /// A notice as the store keeps it: no personal data beyond the subject pseudonym, which a

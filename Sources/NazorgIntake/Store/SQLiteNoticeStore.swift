@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NazorgContracts
+import NazorgRuntime
 
 /// ``NoticeStore`` in one SQLite file (GRDB, WAL). GRDB runs every access on its own serial
 /// queue, so the cooperative pool never blocks on disk, and its single writer makes each
@@ -18,7 +19,7 @@ public final class SQLiteNoticeStore: NoticeStore {
     /// publish the same event again; a lost claim lets a later notice under that key pass
     /// once more, as before the store existed (its event id repeats, consumers keep the first).
     public init(path: String?) throws {
-        database = try path.map { try DatabasePool(path: $0) as any DatabaseWriter } ?? DatabaseQueue()
+        database = try path.map { try ErasingDatabase.pool(path: $0) as any DatabaseWriter } ?? DatabaseQueue()
         try Self.migrator.migrate(database)
     }
 
@@ -34,11 +35,37 @@ public final class SQLiteNoticeStore: NoticeStore {
                     PRIMARY KEY (prison_code, notice_id)) WITHOUT ROWID;
                 """)
         }
+        // The keys of notices about erased people: nothing else of them.
+        migrator.registerMigration("v2-erased") { db in
+            try db.execute(sql: """
+                CREATE TABLE erased_notice (
+                    prison_code TEXT NOT NULL, notice_id TEXT NOT NULL, erased_at DOUBLE NOT NULL,
+                    PRIMARY KEY (prison_code, notice_id)) WITHOUT ROWID;
+                CREATE INDEX notice_by_subject ON notice (subject_id);
+                """)
+        }
         return migrator
+    }
+
+    public func erase(subjectId: String) async throws -> Int {
+        let erased = try await database.write { db -> Int in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO erased_notice (prison_code, notice_id, erased_at)
+                    SELECT prison_code, notice_id, ? FROM notice WHERE subject_id = ?
+                """, arguments: [Date().timeIntervalSince1970, subjectId])
+            try db.execute(sql: "DELETE FROM notice WHERE subject_id = ?", arguments: [subjectId])
+            return db.changesCount
+        }
+        if erased > 0, let pool = database as? DatabasePool { try ErasingDatabase.forgetOldPages(pool) }
+        return erased
     }
 
     public func claim(_ notice: NoticeRecord) async throws -> NoticeClaim {
         try await database.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM erased_notice WHERE prison_code = ? AND notice_id = ?",
+                                 arguments: [notice.prisonCode, notice.noticeId]) == true {
+                return .erased
+            }
             let existing = try Self.fetch(db, prisonCode: notice.prisonCode, noticeId: notice.noticeId)
             let corrected = try existing == nil
                 ? notice.correctsNoticeId.flatMap { try Self.fetch(db, prisonCode: notice.prisonCode, noticeId: $0) }
