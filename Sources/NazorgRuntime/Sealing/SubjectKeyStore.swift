@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Synchronization
 
 /// The data keys that seal a person's personal fields on the hub's topics, one per person
 /// and scope (the hub's own topics, or one partner's topic), so that deleting a person's
@@ -26,6 +27,12 @@ public final class SubjectKeyStore: Sendable {
     let database: DatabasePool
     /// Where the file is, for messages; never a person.
     public let path: String
+    /// Sealing keys read in the last `sealingCacheLifetime`, so sealing a batch reads the
+    /// store once per person. Only for sealing: a key erased meanwhile (by another process)
+    /// seals at most that long more, and what it seals is unreadable like every other copy.
+    /// Opening never uses a cache: an erased key must stop opening at once.
+    private let sealingCache = Mutex<[String: (kid: String, key: Data, until: ContinuousClock.Instant)]>([:])
+    static let sealingCacheLifetime: Duration = .seconds(2)
 
     public init(path: String) throws {
         self.path = path
@@ -53,6 +60,19 @@ public final class SubjectKeyStore: Sendable {
     /// The key that seals `subjectId`'s fields in `scope`, made on first use. Services on one
     /// store racing for a new person's key get the same one (the insert is conditional).
     public func sealingKey(subjectId: String, scope: String, now: Date = Date()) throws -> (kid: String, key: SymmetricKey) {
+        let cacheKey = scope + "\u{1F}" + subjectId
+        let instant = ContinuousClock.now
+        if let cached = sealingCache.withLock({ $0[cacheKey] }), cached.until > instant { return (cached.kid, SymmetricKey(data: cached.key)) }
+        let found = try storedSealingKey(subjectId: subjectId, scope: scope, now: now)
+        let bytes = found.key.withUnsafeBytes { Data($0) }
+        sealingCache.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[cacheKey] = (found.kid, bytes, instant + Self.sealingCacheLifetime)
+        }
+        return found
+    }
+
+    private func storedSealingKey(subjectId: String, scope: String, now: Date) throws -> (kid: String, key: SymmetricKey) {
         if let found = try database.read({ db in try Self.current(subjectId, scope, db) }) { return found }
         return try database.write { db in
             if let found = try Self.current(subjectId, scope, db) { return found }
@@ -97,6 +117,7 @@ public final class SubjectKeyStore: Sendable {
             try db.execute(sql: "DELETE FROM subject_key WHERE subject_id = ?", arguments: [subjectId])
             return kids.count
         }
+        sealingCache.withLock { cache in cache = cache.filter { !$0.key.hasSuffix("\u{1F}" + subjectId) } }
         if erased > 0 { try ErasingDatabase.forgetOldPages(database) }
         return erased
     }
