@@ -69,6 +69,13 @@ let schemaEnums: [SchemaEnum] = [
     SchemaEnum(AlternativeMeasure.self, "task-offered.json", "/properties/measure"),
     SchemaEnum(DeadlinePrecision.self, "task-offered.json", "/properties/deadlinePrecision"),
     SchemaEnum(DeadlinePrecision.self, "task-updated.json", "/properties/deadlinePrecision"),
+    // A birth date is generalised to its year or month, a release date to its week or month.
+    SchemaEnum(DatePrecision.self, "task-offered.json", "/properties/subject/properties/birthDatePrecision", where: { $0 != .week }),
+    SchemaEnum(DatePrecision.self, "task-updated.json", "/properties/subject/properties/birthDatePrecision", where: { $0 != .week }),
+    SchemaEnum(DatePrecision.self, "task-offered.json", "/properties/subject/properties/expectedReleaseDatePrecision",
+               where: { $0 != .year }),
+    SchemaEnum(DatePrecision.self, "task-updated.json", "/properties/subject/properties/expectedReleaseDatePrecision",
+               where: { $0 != .year }),
     SchemaEnum(TaskWithdrawn.Reason.self, "task-withdrawn.json", "/properties/reason"),
     // A cancellation never says wrong-person or consent-withdrawn: those are a TaskRetracted.
     SchemaEnum(TaskWithdrawn.Reason.self, "task-cancelled.json", "/properties/reason",
