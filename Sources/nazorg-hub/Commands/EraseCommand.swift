@@ -13,10 +13,7 @@ struct EraseCommand: AsyncParsableCommand {
         commandName: "erase",
         abstract: "Erase a person: their data keys (every sealed copy on every topic), and every service's rows about them.")
 
-    @Option(help: "The person's BSN. Prefer --bsn-stdin: an argument shows in the process list.")
-    var bsn: String?
-    @Flag(help: "Read the BSN from the first line of standard input.")
-    var bsnStdin = false
+    @OptionGroup var person: BSNInput
     @Option(help: "The reference of the person's signed request (form or letter id), never its content.")
     var evidence: String
     @Option(help: "The filter's base URL.")
@@ -24,15 +21,8 @@ struct EraseCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-file"), help: "File holding the desk's or coordinator's API token. Default: $NAZORG_API_TOKEN.")
     var tokenFile: String?
 
-    func validate() throws {
-        guard (bsn == nil) != !bsnStdin else { throw ValidationError("Give the BSN with exactly one of --bsn and --bsn-stdin.") }
-    }
-
     func run() async throws {
-        let given = bsnStdin ? readLine(strippingNewline: true) : bsn
-        guard let candidate = given?.trimmingCharacters(in: .whitespaces), Bsn.isValid(candidate) else {
-            throw ValidationError("The BSN must be nine digits passing the elfproef.")
-        }
+        let candidate = try person.read()
         let token = try tokenFile.map { try String(contentsOfFile: $0, encoding: .utf8) }
             ?? ProcessInfo.processInfo.environment["NAZORG_API_TOKEN"]
         guard let token = token?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {

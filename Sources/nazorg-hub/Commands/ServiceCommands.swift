@@ -166,10 +166,7 @@ struct FilterInzageCommand: AsyncParsableCommand {
         case json, html
     }
 
-    @Option(help: "The person's BSN. Prefer --bsn-stdin: an argument shows in the process list.")
-    var bsn: String?
-    @Flag(help: "Read the BSN from the first line of standard input.")
-    var bsnStdin = false
+    @OptionGroup var person: BSNInput
     @Option(name: .customLong("data-dir"), help: "The filter's data directory (where filter.sqlite is).")
     var dataDirectory = "data"
     @Option(help: "Partner directory (YAML), for the organisations' names.")
@@ -179,15 +176,8 @@ struct FilterInzageCommand: AsyncParsableCommand {
     @Option(help: "Write the report to this file instead of standard output.")
     var output: String?
 
-    func validate() throws {
-        guard (bsn == nil) != !bsnStdin else { throw ValidationError("Give the BSN with exactly one of --bsn and --bsn-stdin.") }
-    }
-
     func run() async throws {
-        let given = bsnStdin ? readLine(strippingNewline: true) : bsn
-        guard let candidate = given?.trimmingCharacters(in: .whitespaces), Bsn.isValid(candidate) else {
-            throw ValidationError("The BSN must be nine digits passing the elfproef.")
-        }
+        let candidate = try person.read()
         guard let pseudonymizer = try SubjectPseudonymizer.fromEnvironment() else {
             throw ValidationError("Set NAZORG_PSEUDONYM_KEY_FILE (or NAZORG_PSEUDONYM_KEY) to intake's subject pseudonym key: the filter knows the person by it.")
         }
