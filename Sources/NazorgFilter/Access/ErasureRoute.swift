@@ -46,8 +46,7 @@ struct ErasureRoute: Sendable {
             known = try await store.scopes(subjectId: subject)
         } catch {
             logger.error("erasure not recorded: filter store unavailable", metadata: ["error": .string(error.loggable)])
-            throw ProblemDetails.kafkaUnavailable("The filter's store could not be read, so nothing was erased. Asking again is safe.",
-                                                  retryAfterSeconds: ConsentRoute.retryAfterSeconds)
+            throw ConsentRoute.unavailable("The filter's store could not be read, so nothing was erased. Asking again is safe.")
         }
         guard caller.mayRecord(forSubjectIn: known) else {
             logger.info("erasure refused: person unknown or outside the caller's scope",
@@ -61,16 +60,8 @@ struct ErasureRoute: Sendable {
         let trace = request.continuedTrace
         let record = try publisher.record(erasure, topic: Topics.consentEvents, key: subject, id: erasureId, subject: subject,
                                           trace: trace, time: receivedAt)
-        let publisher = self.publisher
-        do {
-            try await AnswerDeadline.run(within: settings.acknowledgementDeadline) { try await publisher.publish([record]) }
-        } catch let error as CancellationError {
-            throw error
-        } catch {
-            logger.warning("erasure not acknowledged in time: answered 503", metadata: ["error": .string(error.loggable)])
-            throw ProblemDetails.kafkaUnavailable("Kafka did not confirm the erasure in time, so it was not recorded. Asking again is safe.",
-                                                  retryAfterSeconds: ConsentRoute.retryAfterSeconds)
-        }
+        try await ConsentRoute.publish([record], with: publisher, settings: settings, logger: logger, what: "erasure",
+                                       unavailable: "Kafka did not confirm the erasure in time, so it was not recorded. Asking again is safe.")
         // Recorded: from here on the filter finishes it even if deleting the keys fails now.
         var keysDestroyed: Int?
         do {

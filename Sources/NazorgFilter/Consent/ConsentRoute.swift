@@ -107,20 +107,27 @@ struct ConsentRoute: Sendable {
     /// the race still finishes in the background, and the caller's retry publishes the same
     /// events again under the same ids, which the filter applies once.
     private func publish(_ records: [ProducerRecord], statement: ConsentStatement) async throws {
-        let publisher = self.publisher
+        try await Self.publish(records, with: publisher, settings: settings, logger: logger, what: "consent statement",
+                               metadata: ["consent.decision": .string(statement.decision.rawValue)],
+                               unavailable: "Kafka did not confirm the statement in time, so it was not recorded. Sending it again is safe.")
+    }
+
+    /// Publishes within the API's acknowledgement deadline, else logs and answers 503 with
+    /// `unavailable`; a send that loses the race still finishes, and a retry is the same event.
+    static func publish(_ records: [ProducerRecord], with publisher: EventPublisher, settings: ConsentAPISettings,
+                        logger: Logger, what: String, metadata: Logger.Metadata = [:], unavailable detail: String) async throws {
         do {
             try await AnswerDeadline.run(within: settings.acknowledgementDeadline) { try await publisher.publish(records) }
         } catch let error as CancellationError {
             throw error
         } catch {
-            logger.warning("consent statement not acknowledged in time: answered 503", metadata: [
-                "consent.decision": .string(statement.decision.rawValue), "error": .string(error.loggable),
-            ])
-            throw Self.unavailable("Kafka did not confirm the statement in time, so it was not recorded. Sending it again is safe.")
+            logger.warning("\(what) not acknowledged in time: answered 503",
+                           metadata: metadata.merging(["error": .string(error.loggable)]) { _, new in new })
+            throw unavailable(detail)
         }
     }
 
-    private static func unavailable(_ detail: String) -> ProblemDetails {
+    static func unavailable(_ detail: String) -> ProblemDetails {
         .kafkaUnavailable(detail, retryAfterSeconds: retryAfterSeconds)
     }
 
